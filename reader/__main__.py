@@ -1,0 +1,7 @@
+"""Allows ``python -m reader``."""
+
+import sys
+
+from reader.app import main
+
+sys.exit(main())
