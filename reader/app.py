@@ -1,0 +1,102 @@
+"""Entry point and composition root: the only module that wires the layers together.
+
+Start-up, in order:
+
+1. The arguments decide between the command line (``reading-list add ...``, no Qt
+   loaded at all) and the window (no arguments, or files to open).
+2. Logging goes to the platform log directory, rotated.
+3. The QApplication is created, so every later failure can be shown in a dialog.
+4. The library folder is opened (lock, migrations). A library in use by another
+   window, a read-only folder or a newer schema ends here with a clear message.
+5. The main window is built and shown; PyMuPDF is not imported before it paints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from reader.cli import is_command
+
+    if is_command(args):
+        from reader.cli import run
+
+        return run(args)
+    return run_gui(args)
+
+
+def _gui_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="reading-list", description="Reading List: a reading list for papers.")
+    parser.add_argument("--library", metavar="DIR")
+    parser.add_argument("--version", action="version", version=f"reading-list {__version__}")
+    parser.add_argument("files", nargs="*", help="PDF files to open")
+    known, _qt_args = parser.parse_known_args(argv)
+    return known
+
+
+def setup_logging() -> Path | None:
+    from logging.handlers import RotatingFileHandler
+
+    from reader.paths import log_dir
+
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(folder / "reading-list.log", maxBytes=1_000_000, backupCount=3,
+                                      encoding="utf-8")
+    except OSError:
+        logging.basicConfig(level=logging.INFO)
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return folder / "reading-list.log"
+
+
+def run_gui(argv: list[str]) -> int:
+    args = _gui_arguments(argv)
+    log_file = setup_logging()
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from reader.errors import LibraryError
+    from reader.library import Library
+    from reader.paths import library_home
+    from reader.ui.main_window import MainWindow
+    from reader.ui.resources import app_icon
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("Reading List")
+    app.setOrganizationName("reading-list")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.readinglist.ReadingList")
+    app.setWindowIcon(app_icon())
+
+    home = library_home(args.library)
+    try:
+        library = Library.open(home)
+    except LibraryError as exc:
+        log.warning("cannot open library: %s", exc)
+        QMessageBox.critical(None, "Reading List", str(exc))
+        return 1
+
+    window = MainWindow(library, log_file=log_file)
+    window.show()
+    for file in args.files:
+        window.open_path(Path(file))
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        library.close()

@@ -1,0 +1,289 @@
+"""The command line: the same library façade as the window, for scripts and quick edits.
+
+Every error is one line on stderr and a non-zero exit; ``--json`` output is the
+stable shape documented in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from reader import __version__
+from reader.errors import ReaderError
+
+COMMANDS = (
+    "add", "list", "search", "show", "tag", "untag", "note", "status", "trash", "restore", "empty-trash",
+    "load-sample", "extract", "captions", "install-desktop", "uninstall-desktop",
+)
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reading-list", description="Reading List: papers, tags, notes and captions.")
+    parser.add_argument("--version", action="version", version=f"reading-list {__version__}")
+    parser.add_argument("--library", metavar="DIR", help="library folder (default: READING_LIST_HOME or the user data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("add", help="add PDF files; prints the new paper ids")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--tag", action="append", default=[], help="tag to give every added paper (repeatable)")
+
+    p = sub.add_parser("list", help="list papers")
+    p.add_argument("--tag")
+    p.add_argument("--status", choices=["to-read", "reading", "read"])
+    p.add_argument("--trash", action="store_true", help="list the Trash instead")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="full-text search over titles, authors, summaries, tags, notes, captions")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="show one paper with its notes and captions")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("tag", help="add tags to a paper")
+    p.add_argument("id", type=int)
+    p.add_argument("tags", nargs="+")
+
+    p = sub.add_parser("untag", help="remove tags from a paper")
+    p.add_argument("id", type=int)
+    p.add_argument("tags", nargs="+")
+
+    p = sub.add_parser("note", help="add a Markdown note to a paper")
+    p.add_argument("id", type=int)
+    p.add_argument("text")
+
+    p = sub.add_parser("status", help="set the reading status")
+    p.add_argument("id", type=int)
+    p.add_argument("status", choices=["to-read", "reading", "read"])
+
+    p = sub.add_parser("trash", help="move papers to the Trash")
+    p.add_argument("ids", nargs="+", type=int)
+    p = sub.add_parser("restore", help="bring papers back from the Trash")
+    p.add_argument("ids", nargs="+", type=int)
+    sub.add_parser("empty-trash", help="delete the papers in the Trash for good")
+    sub.add_parser("load-sample", help="add the sample ICLR reading list")
+
+    p = sub.add_parser("extract", help="print a PDF's metadata and captions without adding it")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("captions", help="list a paper's figure and table captions")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("install-desktop", help="add Reading List to the desktop's application menu")
+    sub.add_parser("uninstall-desktop", help="remove what install-desktop added")
+    return parser
+
+
+def is_command(argv: Sequence[str]) -> bool:
+    """True when the arguments ask for the command line rather than the window."""
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg == "--library":
+            skip_next = True
+            continue
+        if arg in ("--version", "-h", "--help"):
+            return True
+        if arg.startswith("-"):
+            continue
+        if arg in COMMANDS:
+            return True
+        # A word that is neither a command nor something the window can open is a
+        # mistyped command: let the parser say so instead of opening a window.
+        return not _openable(arg)
+    return False
+
+
+def _openable(arg: str) -> bool:
+    return arg.startswith("reading-list://") or Path(arg).suffix.lower() in (".pdf", ".bib") or Path(arg).exists()
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    try:
+        return _dispatch(args)
+    except ReaderError as exc:
+        print(f"reading-list: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("reading-list: interrupted; nothing half-written.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _open(args, *, write: bool):
+    from reader.library import Library
+    from reader.paths import library_home
+
+    return Library.open(library_home(args.library), lock=write)
+
+
+def _dispatch(args) -> int:
+    command = args.command
+    if command in ("extract",):
+        return _extract(args)
+    if command in ("install-desktop", "uninstall-desktop"):
+        from reader import desktop
+
+        paths = desktop.install_desktop() if command == "install-desktop" else desktop.uninstall_desktop()
+        for path in paths:
+            print(path)
+        return EXIT_OK
+    write = command not in ("list", "search", "show", "captions")
+    with _open(args, write=write) as library:
+        handler = globals()[f"_cmd_{command.replace('-', '_')}"]
+        return handler(library, args)
+
+
+def _cmd_add(library, args) -> int:
+    from reader.importers.pdf_files import import_pdfs
+
+    failed = 0
+    for outcome in import_pdfs(library, args.files, tags=args.tag):
+        if outcome.ok:
+            print(outcome.paper_id)
+            if not outcome.created:
+                print(f"reading-list: {outcome.describe()}", file=sys.stderr)
+        else:
+            failed += 1
+            print(f"reading-list: {outcome.error}", file=sys.stderr)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _rows_out(library, ids: list[int], as_json: bool) -> int:
+    from reader.library import paper_json
+
+    rows = library.paper_rows(ids)
+    if as_json:
+        print(json.dumps([paper_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
+        year = f" ({r.year})" if r.year else ""
+        print(f"{r.id:>5}  {r.status.label:<8}  {r.title}{year}{tags}")
+    return EXIT_OK
+
+
+def _cmd_list(library, args) -> int:
+    from reader.library import PaperQuery
+
+    view = "trash" if args.trash else (args.status.replace("-", "_") if args.status else "all")
+    ids = library.query_ids(PaperQuery(view=view, tag=args.tag, sort="added", descending=False))
+    return _rows_out(library, ids, args.json)
+
+
+def _cmd_search(library, args) -> int:
+    from reader.library import PaperQuery
+
+    ids = library.query_ids(PaperQuery(text=args.query, sort="added", descending=False))
+    return _rows_out(library, ids, args.json)
+
+
+def _cmd_show(library, args) -> int:
+    paper = library.paper(args.id)
+    if args.json:
+        print(json.dumps(paper.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(paper.title)
+    if paper.authors:
+        print(", ".join(paper.authors))
+    print(" · ".join(str(x) for x in (paper.venue, paper.year) if x) or "")
+    print(f"Status: {paper.status.label}" + (f"   Tags: {', '.join(paper.tags)}" if paper.tags else ""))
+    for label, value in (("Paper", paper.url), ("Code", paper.code_url), ("DOI", paper.doi),
+                         ("arXiv", paper.arxiv_id), ("PDF", paper.pdf_path and str(library.home / paper.pdf_path))):
+        if value:
+            print(f"{label}: {value}")
+    if paper.summary:
+        print(f"\n{paper.summary}")
+    for c in paper.captions:
+        print(f"\n{c.label} (p. {c.page}): {c.text}" if c.page else f"\n{c.text}")
+    for n in paper.notes:
+        print(f"\n--- note {n.id} ---\n{n.body}")
+    return EXIT_OK
+
+
+def _cmd_tag(library, args) -> int:
+    library.add_tags([args.id], args.tags)
+    return EXIT_OK
+
+
+def _cmd_untag(library, args) -> int:
+    library.remove_tags([args.id], args.tags)
+    return EXIT_OK
+
+
+def _cmd_note(library, args) -> int:
+    note = library.add_note(args.id, args.text)
+    print(note.id)
+    return EXIT_OK
+
+
+def _cmd_status(library, args) -> int:
+    from reader.library import Status
+
+    library.set_status([args.id], Status.parse(args.status))
+    return EXIT_OK
+
+
+def _cmd_trash(library, args) -> int:
+    library.trash(args.ids)
+    return EXIT_OK
+
+
+def _cmd_restore(library, args) -> int:
+    library.restore(args.ids)
+    return EXIT_OK
+
+
+def _cmd_empty_trash(library, args) -> int:
+    print(f"Deleted {library.empty_trash()} papers for good.")
+    return EXIT_OK
+
+
+def _cmd_load_sample(library, args) -> int:
+    from reader.importers.sample import load_sample
+
+    for paper_id in load_sample(library):
+        print(paper_id)
+    return EXIT_OK
+
+
+def _cmd_captions(library, args) -> int:
+    paper = library.paper(args.id)
+    if args.json:
+        print(json.dumps(paper.to_json()["captions"], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for c in paper.captions:
+        print(f"{c.label} (p. {c.page}): {c.text}")
+    return EXIT_OK
+
+
+def _extract(args) -> int:
+    from reader.pdf.extract import extract_pdf, extraction_to_json
+
+    result = extraction_to_json(extract_pdf(args.file))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(result.get("title") or "(no title found)")
+    print(", ".join(result.get("authors") or []))
+    for c in result.get("captions", []):
+        print(f"{c['label']} (p. {c['page']}): {c['text']}")
+    return EXIT_OK

@@ -1,0 +1,63 @@
+"""Running PDF extraction in a child process.
+
+PyMuPDF holds the GIL while it parses, so extraction in a thread would freeze the
+window. A one-process pool (spawned, not forked: forking a process that runs Qt
+is unsafe) keeps the window responsive; a PDF that crashes or hangs MuPDF costs
+that file only: the pool is replaced and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from reader.errors import PdfError
+
+DEFAULT_TIMEOUT_S = 120.0
+
+
+def _extract(path: str):
+    from reader.pdf.extract import extract_pdf
+
+    return extract_pdf(path)
+
+
+class ExtractionPool:
+    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self._timeout = timeout_s
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    def warm_up(self) -> None:
+        """Start the process now so the first import does not wait for it."""
+        self._pool().submit(int, 0)
+
+    def extract(self, path: Path):
+        future = self._pool().submit(_extract, str(path))
+        try:
+            return future.result(timeout=self._timeout)
+        except FutureTimeout:
+            self._replace()
+            raise PdfError(f"{path} took more than {self._timeout:.0f} s to read and was skipped.") from None
+        except BrokenProcessPool:
+            self._replace()
+            raise PdfError(f"{path} crashed the PDF reader and was skipped.") from None
+
+    def _replace(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.kill()
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,120 @@
+"""Adding PDF files to the library: check, extract, copy, record, one file at a time.
+
+A bad file never stops the batch: each path gets an :class:`ImportOutcome` that
+says what happened to it, and nothing is written for a file that fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.library import CaptionRecord, Library, PaperFields
+from reader.library.identity import sha256_file
+
+Extractor = Callable[[Path], Any]  # path -> reader.pdf.extract.Extraction
+Progress = Callable[[int, int, "ImportOutcome"], None]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: Path
+    paper_id: int | None = None
+    created: bool = False
+    title: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.paper_id is not None
+
+    def describe(self) -> str:
+        if self.error:
+            return self.error
+        if self.created:
+            return f"Added {self.title!r} (id {self.paper_id})."
+        return f"{self.path.name} is already in the library as {self.title!r} (id {self.paper_id})."
+
+
+def default_extractor(path: Path):
+    from reader.pdf.extract import extract_pdf
+
+    return extract_pdf(path)
+
+
+def fields_from_extraction(extraction: Any, path: Path, tags: Sequence[str] = ()) -> PaperFields:
+    meta = extraction.metadata
+    url = ""
+    if meta.arxiv_id:
+        url = f"https://arxiv.org/abs/{meta.arxiv_id}"
+    elif meta.doi:
+        url = f"https://doi.org/{meta.doi}"
+    return PaperFields(
+        title=(meta.title or "").strip() or _title_from_filename(path),
+        authors=tuple(meta.authors),
+        year=meta.year,
+        venue=meta.venue or "",
+        summary=meta.abstract or "",
+        doi=meta.doi or "",
+        arxiv_id=meta.arxiv_id or "",
+        url=url,
+        tags=tuple(tags),
+    )
+
+
+def captions_from_extraction(extraction: Any) -> list[CaptionRecord]:
+    return [
+        CaptionRecord(
+            label=c.label, kind=c.kind, number=c.number, text=c.text, page=c.page,
+            bbox=tuple(c.bbox) if c.bbox else None,
+            region=tuple(c.region) if getattr(c, "region", None) else None,
+        )
+        for c in extraction.captions
+    ]
+
+
+def import_pdfs(
+    library: Library,
+    paths: Iterable[Path | str],
+    tags: Sequence[str] = (),
+    extractor: Extractor = default_extractor,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] = lambda: False,
+) -> list[ImportOutcome]:
+    files = [Path(p) for p in paths]
+    outcomes: list[ImportOutcome] = []
+    for index, path in enumerate(files):
+        if is_cancelled():
+            break
+        outcome = import_one(library, path, tags, extractor)
+        outcomes.append(outcome)
+        if progress:
+            progress(index + 1, len(files), outcome)
+    return outcomes
+
+
+def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Extractor) -> ImportOutcome:
+    try:
+        if not path.is_file():
+            raise ReaderError(f"{path} does not exist." if not path.exists() else f"{path} is not a file.")
+        digest = sha256_file(path)
+        existing = library.find_by_hash(digest)
+        if existing is not None:  # same bytes: no need to read the PDF again
+            outcome = library.add_pdf(path, PaperFields(tags=tuple(tags)), sha256=digest)
+            return ImportOutcome(path, outcome.paper_id, False, outcome.title)
+        extraction = extractor(path)
+        fields = fields_from_extraction(extraction, path, tags)
+        outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
+                                  captions=captions_from_extraction(extraction), sha256=digest)
+        return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title)
+    except ReaderError as exc:
+        return ImportOutcome(path, error=str(exc))
+    except OSError as exc:
+        return ImportOutcome(path, error=f"{path} cannot be read: {exc.strerror or exc}.")
+
+
+def _title_from_filename(path: Path) -> str:
+    return path.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"

@@ -1,0 +1,459 @@
+"""The library façade: the one door through which the UI and the CLI read and write.
+
+Every public method is one transaction. Reads return frozen records
+(``reader.library.records``); nothing outside this package holds an ORM object
+or a session. Writes keep the full-text index in step inside the same
+transaction, so search never shows a half-applied change.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+
+from reader.errors import LibraryError, NotFoundError
+from reader.library import queries
+from reader.library.db import enable_wal, make_engine
+from reader.library.identity import copy_atomically, sha256_file
+from reader.library.lock import LibraryLock
+from reader.library.migrations import migrate
+from reader.library.status import Status
+from reader.library.records import (
+    AddOutcome,
+    CaptionRecord,
+    NoteRecord,
+    PaperDetail,
+    PaperFields,
+    PaperQuery,
+    PaperRow,
+    TagCount,
+    ViewCounts,
+)
+
+DB_NAME = "library.sqlite3"
+PDF_DIR = "pdfs"
+EDITABLE_FIELDS = ("title", "year", "venue", "summary", "doi", "arxiv_id", "url", "code_url", "rating")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def normalise_tag(name: str) -> str:
+    return " ".join(name.split())
+
+
+class Library:
+    """A reading list on disk: ``library.sqlite3`` and ``pdfs/`` in one folder."""
+
+    def __init__(self, home: Path, *, lock: bool = True) -> None:
+        self.home = Path(home)
+        self.db_path = self.home / DB_NAME
+        self.pdf_dir = self.home / PDF_DIR
+        self._lock = LibraryLock(self.home) if lock else None
+        _prepare_folder(self.home)
+        if self._lock:
+            self._lock.acquire()
+        try:
+            migrate(self.db_path)
+            enable_wal(self.db_path)
+        except sqlite3.OperationalError as exc:
+            self._release()
+            raise LibraryError(f"The library at {self.home} cannot be opened: {exc}.") from exc
+        except BaseException:
+            self._release()
+            raise
+        self._engine = make_engine(self.db_path)
+
+    @classmethod
+    def open(cls, home: Path | str, *, lock: bool = True) -> Library:
+        return cls(Path(home), lock=lock)
+
+    def close(self) -> None:
+        self._engine.dispose()
+        self._release()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _release(self) -> None:
+        if self._lock:
+            self._lock.release()
+
+    def _read(self) -> Connection:
+        return self._engine.connect()
+
+    def _write(self):
+        """A connection inside ``BEGIN IMMEDIATE``, so two writers queue instead of failing mid-way."""
+        return _WriteTransaction(self._engine)
+
+    # Reading -----------------------------------------------------------------
+
+    def query_ids(self, query: PaperQuery = PaperQuery()) -> list[int]:
+        with self._read() as conn:
+            return queries.paper_ids(conn, query)
+
+    def paper_rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        with self._read() as conn:
+            return queries.paper_rows(conn, ids)
+
+    def paper(self, paper_id: int) -> PaperDetail:
+        with self._read() as conn:
+            detail = queries.paper_detail(conn, paper_id)
+        if detail is None:
+            raise NotFoundError(f"There is no paper with id {paper_id}.")
+        return detail
+
+    def exists(self, paper_id: int) -> bool:
+        with self._read() as conn:
+            return conn.exec_driver_sql("SELECT 1 FROM paper WHERE id = ?", (paper_id,)).first() is not None
+
+    def find_by_hash(self, sha256: str) -> int | None:
+        with self._read() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT id FROM paper WHERE pdf_hash = ? ORDER BY trashed_at IS NOT NULL, id LIMIT 1", (sha256,)
+            ).first()
+        return row[0] if row else None
+
+    def pdf_file(self, paper_id: int) -> Path | None:
+        detail = self.paper(paper_id)
+        return self.home / detail.pdf_path if detail.pdf_path else None
+
+    def tag_counts(self) -> list[TagCount]:
+        with self._read() as conn:
+            return queries.tag_counts(conn)
+
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self.tag_counts()]
+
+    def view_counts(self) -> ViewCounts:
+        with self._read() as conn:
+            return queries.view_counts(conn)
+
+    def notes(self, paper_id: int) -> list[NoteRecord]:
+        return list(self.paper(paper_id).notes)
+
+    # Adding ------------------------------------------------------------------
+
+    def add_paper(self, fields: PaperFields, *, pdf_path: str = "", pdf_hash: str = "", page_count: int = 0,
+                  captions: Iterable[CaptionRecord] = ()) -> int:
+        now = utcnow()
+        with self._write() as conn:
+            paper_id = conn.exec_driver_sql(
+                "INSERT INTO paper (title, year, venue, summary, doi, arxiv_id, url, code_url, status, rating,"
+                " added_at, updated_at, pdf_path, pdf_hash, page_count)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (fields.title.strip() or "Untitled", fields.year, fields.venue, fields.summary, fields.doi,
+                 fields.arxiv_id, fields.url, fields.code_url, Status(fields.status).value, fields.rating,
+                 now, now, pdf_path, pdf_hash, page_count),
+            ).lastrowid
+            queries.write_authors(conn, paper_id, fields.authors)
+            queries.add_tags(conn, [paper_id], [normalise_tag(t) for t in fields.tags if normalise_tag(t)])
+            queries.write_captions(conn, paper_id, captions)
+            queries.reindex(conn, paper_id)
+        return paper_id
+
+    def add_pdf(self, source: Path, fields: PaperFields, *, page_count: int = 0,
+                captions: Iterable[CaptionRecord] = (), sha256: str | None = None) -> AddOutcome:
+        """Copy the PDF into the library (named by its content hash) and record the paper.
+
+        The same bytes already in the library give back the existing paper, restored
+        from the Trash if it was there, and never a second copy.
+        """
+        digest = sha256 or sha256_file(source)
+        existing = self.find_by_hash(digest)
+        if existing is not None:
+            detail = self.paper(existing)
+            if detail.trashed:
+                self.restore([existing])
+            if fields.tags:
+                self.add_tags([existing], fields.tags)
+            return AddOutcome(existing, False, detail.title, restored_from_trash=detail.trashed)
+        relative = f"{PDF_DIR}/{digest}.pdf"
+        target = self.home / relative
+        if not target.exists():
+            try:
+                copy_atomically(Path(source), target)
+            except OSError as exc:
+                raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
+        paper_id = self.add_paper(fields, pdf_path=relative, pdf_hash=digest, page_count=page_count,
+                                  captions=captions)
+        return AddOutcome(paper_id, True, fields.title.strip() or "Untitled")
+
+    # Editing -----------------------------------------------------------------
+
+    def update_paper(self, paper_id: int, *, user_edit: bool = True, **changes) -> None:
+        """Change fields of a paper.
+
+        With ``user_edit`` the fields are remembered as the person's own, and a later
+        extraction (``user_edit=False``) will not overwrite them.
+        """
+        unknown = set(changes) - set(EDITABLE_FIELDS) - {"authors", "status"}
+        if unknown:
+            raise ValueError(f"Unknown paper fields: {', '.join(sorted(unknown))}")
+        with self._write() as conn:
+            edited = queries.edited_fields(conn, paper_id)
+            if not user_edit:
+                changes = {k: v for k, v in changes.items() if k not in edited}
+            if not changes:
+                return
+            columns = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS}
+            if "status" in changes:
+                columns["status"] = Status(changes["status"]).value
+            if "title" in columns:
+                columns["title"] = (columns["title"] or "").strip() or "Untitled"
+            if user_edit:
+                edited |= set(changes) - {"status"}
+            columns["edited_fields"] = ",".join(sorted(edited))
+            columns["updated_at"] = utcnow()
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            conn.exec_driver_sql(f"UPDATE paper SET {assignments} WHERE id = ?", (*columns.values(), paper_id))
+            if "authors" in changes:
+                queries.write_authors(conn, paper_id, changes["authors"])
+            queries.reindex(conn, paper_id)
+
+    def set_status(self, paper_ids: Sequence[int], status: Status | str) -> None:
+        value = Status(status).value if not isinstance(status, Status) else status.value
+        with self._write() as conn:
+            self._require(conn, paper_ids)
+            for paper_id in paper_ids:
+                conn.exec_driver_sql(
+                    "UPDATE paper SET status = ?, updated_at = ? WHERE id = ?", (value, utcnow(), paper_id)
+                )
+
+    def set_tags(self, paper_id: int, names: Iterable[str]) -> None:
+        wanted = _unique_tags(names)
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            conn.exec_driver_sql("DELETE FROM paper_tag WHERE paper_id = ?", (paper_id,))
+            queries.add_tags(conn, [paper_id], wanted)
+            queries.touch(conn, [paper_id])
+            queries.reindex(conn, paper_id)
+
+    def add_tags(self, paper_ids: Sequence[int], names: Iterable[str]) -> None:
+        wanted = _unique_tags(names)
+        with self._write() as conn:
+            self._require(conn, paper_ids)
+            queries.add_tags(conn, paper_ids, wanted)
+            queries.touch(conn, paper_ids)
+            for paper_id in paper_ids:
+                queries.reindex(conn, paper_id)
+
+    def remove_tags(self, paper_ids: Sequence[int], names: Iterable[str]) -> None:
+        with self._write() as conn:
+            for name in _unique_tags(names):
+                for paper_id in paper_ids:
+                    conn.exec_driver_sql(
+                        "DELETE FROM paper_tag WHERE paper_id = ? AND tag_id IN"
+                        " (SELECT id FROM tag WHERE name = ? COLLATE NOCASE)", (paper_id, name))
+            queries.touch(conn, paper_ids)
+            for paper_id in paper_ids:
+                queries.reindex(conn, paper_id)
+
+    def rename_tag(self, old: str, new: str) -> None:
+        new = normalise_tag(new)
+        if not new:
+            raise ValueError("A tag needs a name.")
+        with self._write() as conn:
+            row = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ? COLLATE NOCASE", (old,)).first()
+            if row is None:
+                raise NotFoundError(f"There is no tag called {old!r}.")
+            clash = conn.exec_driver_sql(
+                "SELECT id FROM tag WHERE name = ? COLLATE NOCASE AND id != ?", (new, row[0])).first()
+            if clash:  # merging two tags: move the links, drop the old tag
+                conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) SELECT paper_id, ? FROM paper_tag"
+                    " WHERE tag_id = ?", (clash[0], row[0]))
+                conn.exec_driver_sql("DELETE FROM tag WHERE id = ?", (row[0],))
+                tag_id = clash[0]
+            else:
+                conn.exec_driver_sql("UPDATE tag SET name = ? WHERE id = ?", (new, row[0]))
+                tag_id = row[0]
+            for (paper_id,) in conn.exec_driver_sql("SELECT paper_id FROM paper_tag WHERE tag_id = ?", (tag_id,)):
+                queries.reindex(conn, paper_id)
+
+    def delete_tag(self, name: str) -> None:
+        with self._write() as conn:
+            ids = [r[0] for r in conn.exec_driver_sql(
+                "SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id WHERE t.name = ? COLLATE NOCASE",
+                (name,))]
+            conn.exec_driver_sql("DELETE FROM tag WHERE name = ? COLLATE NOCASE", (name,))
+            for paper_id in ids:
+                queries.reindex(conn, paper_id)
+
+    # Notes -------------------------------------------------------------------
+
+    def add_note(self, paper_id: int, body: str) -> NoteRecord:
+        now = utcnow()
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            note_id = conn.exec_driver_sql(
+                "INSERT INTO note (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (paper_id, body, now, now),
+            ).lastrowid
+            queries.touch(conn, [paper_id])
+            queries.reindex(conn, paper_id)
+        return NoteRecord(note_id, paper_id, body, now, now)
+
+    def update_note(self, note_id: int, body: str) -> None:
+        with self._write() as conn:
+            row = conn.exec_driver_sql("SELECT paper_id, body FROM note WHERE id = ?", (note_id,)).first()
+            if row is None:
+                raise NotFoundError(f"There is no note with id {note_id}.")
+            if row[1] == body:
+                return
+            conn.exec_driver_sql("UPDATE note SET body = ?, updated_at = ? WHERE id = ?", (body, utcnow(), note_id))
+            queries.touch(conn, [row[0]])
+            queries.reindex(conn, row[0])
+
+    def delete_note(self, note_id: int) -> None:
+        with self._write() as conn:
+            row = conn.exec_driver_sql("SELECT paper_id FROM note WHERE id = ?", (note_id,)).first()
+            if row is None:
+                return
+            conn.exec_driver_sql("DELETE FROM note WHERE id = ?", (note_id,))
+            queries.reindex(conn, row[0])
+
+    # Captions and reading state -------------------------------------------------
+
+    def set_captions(self, paper_id: int, captions: Iterable[CaptionRecord]) -> None:
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            conn.exec_driver_sql("DELETE FROM figure_caption WHERE paper_id = ?", (paper_id,))
+            queries.write_captions(conn, paper_id, captions)
+            queries.reindex(conn, paper_id)
+
+    def set_reading_position(self, paper_id: int, page: int, zoom: float) -> None:
+        with self._write() as conn:
+            conn.exec_driver_sql("UPDATE paper SET last_page = ?, last_zoom = ? WHERE id = ?", (page, zoom, paper_id))
+
+    def mark_opened(self, paper_id: int) -> None:
+        """Opening a paper to read it moves it from "to read" to "reading"."""
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            conn.exec_driver_sql(
+                "UPDATE paper SET last_opened_at = ?,"
+                " status = CASE status WHEN 'to_read' THEN 'reading' ELSE status END WHERE id = ?",
+                (utcnow(), paper_id))
+
+    def relink_pdf(self, paper_id: int, source: Path) -> bool:
+        """Attach a PDF file again; returns False when its content differs from the paper's."""
+        digest = sha256_file(source)
+        detail = self.paper(paper_id)
+        if detail.pdf_hash and detail.pdf_hash != digest:
+            return False
+        relative = f"{PDF_DIR}/{digest}.pdf"
+        copy_atomically(Path(source), self.home / relative)
+        with self._write() as conn:
+            conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ? WHERE id = ?",
+                                 (relative, digest, paper_id))
+        return True
+
+    # Trash -------------------------------------------------------------------
+
+    def trash(self, paper_ids: Sequence[int]) -> None:
+        with self._write() as conn:
+            self._require(conn, paper_ids)
+            now = utcnow()
+            for paper_id in paper_ids:
+                conn.exec_driver_sql("UPDATE paper SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL",
+                                     (now, paper_id))
+
+    def restore(self, paper_ids: Sequence[int]) -> None:
+        with self._write() as conn:
+            for paper_id in paper_ids:
+                conn.exec_driver_sql("UPDATE paper SET trashed_at = NULL WHERE id = ?", (paper_id,))
+
+    def empty_trash(self) -> int:
+        """Delete trashed papers for good, and their PDFs unless another paper shares them."""
+        with self._write() as conn:
+            doomed = conn.exec_driver_sql(
+                "SELECT id, pdf_path FROM paper WHERE trashed_at IS NOT NULL").all()
+            for paper_id, _ in doomed:
+                conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
+                conn.exec_driver_sql("DELETE FROM paper WHERE id = ?", (paper_id,))
+            conn.exec_driver_sql("DELETE FROM author WHERE id NOT IN (SELECT author_id FROM paper_author)")
+            still_used = {r[0] for r in conn.exec_driver_sql("SELECT pdf_path FROM paper WHERE pdf_path != ''")}
+        for _, pdf_path in doomed:
+            if pdf_path and pdf_path not in still_used:
+                try:
+                    os.unlink(self.home / pdf_path)
+                except OSError:
+                    pass
+        return len(doomed)
+
+    def _require(self, conn: Connection, paper_ids: Iterable[int]) -> None:
+        for paper_id in paper_ids:
+            if conn.exec_driver_sql("SELECT 1 FROM paper WHERE id = ?", (paper_id,)).first() is None:
+                raise NotFoundError(f"There is no paper with id {paper_id}.")
+
+
+class _WriteTransaction:
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        self._conn = self._engine.connect()
+        try:
+            self._conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            self._conn.close()
+            raise _friendly(exc) from exc
+        return self._conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self._conn is not None
+        try:
+            if exc_type is None:
+                try:
+                    self._conn.exec_driver_sql("COMMIT")
+                except OperationalError as error:
+                    self._conn.exec_driver_sql("ROLLBACK")
+                    raise _friendly(error) from error
+            else:
+                self._conn.exec_driver_sql("ROLLBACK")
+        finally:
+            self._conn.close()
+
+
+def _friendly(exc: OperationalError) -> LibraryError:
+    text = str(exc.orig) if exc.orig else str(exc)
+    if "readonly" in text or "read-only" in text:
+        return LibraryError("The library is read-only; the change was not saved.")
+    if "disk is full" in text or "full" in text:
+        return LibraryError("The disk is full; the change was not saved and the library is as it was.")
+    if "locked" in text:
+        return LibraryError("The library is busy in another process; the change was not saved. Try again.")
+    return LibraryError(f"The library could not be written: {text}.")
+
+
+def _prepare_folder(home: Path) -> None:
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / PDF_DIR).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise LibraryError(f"The library folder {home} cannot be created: {exc.strerror or exc}.") from exc
+    if not os.access(home, os.W_OK):
+        raise LibraryError(
+            f"The library folder {home} is read-only. Reading List needs to write there; "
+            "make it writable or choose another folder with --library."
+        )
+
+
+def _unique_tags(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        clean = normalise_tag(name)
+        if clean and clean.lower() not in seen:
+            seen[clean.lower()] = clean
+    return list(seen.values())

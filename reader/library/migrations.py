@@ -1,0 +1,176 @@
+"""Versioned schema changes, applied in order, each in its own transaction.
+
+The version lives in ``PRAGMA user_version``. A library is never dropped or
+rebuilt to upgrade: each step is explicit DDL that keeps every row. Before the
+first step runs on an existing library a consistent copy is taken with SQLite's
+backup API, so an upgrade can always be undone by hand.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.errors import LibraryError, SchemaTooNewError
+
+_V1 = """
+CREATE TABLE paper (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    authors_display TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    venue TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT '',
+    doi TEXT NOT NULL DEFAULT '',
+    arxiv_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    code_url TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'to_read' CHECK (status IN ('to_read', 'reading', 'read')),
+    rating INTEGER NOT NULL DEFAULT 0,
+    added_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    last_opened_at DATETIME,
+    pdf_path TEXT NOT NULL DEFAULT '',
+    pdf_hash TEXT NOT NULL DEFAULT '',
+    page_count INTEGER NOT NULL DEFAULT 0,
+    last_page INTEGER NOT NULL DEFAULT 0,
+    last_zoom FLOAT NOT NULL DEFAULT 0,
+    trashed_at DATETIME,
+    edited_fields TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ix_paper_pdf_hash ON paper (pdf_hash);
+CREATE INDEX ix_paper_added ON paper (added_at);
+CREATE INDEX ix_paper_status ON paper (status, trashed_at);
+CREATE INDEX ix_paper_title ON paper (title COLLATE NOCASE);
+CREATE INDEX ix_paper_authors ON paper (authors_display COLLATE NOCASE);
+CREATE INDEX ix_paper_year ON paper (year);
+
+CREATE TABLE author (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE paper_author (
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES author (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, position)
+);
+CREATE INDEX ix_paper_author_author ON paper_author (author_id);
+
+CREATE TABLE tag (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    colour TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE paper_tag (
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+);
+CREATE INDEX ix_paper_tag_tag ON paper_tag (tag_id);
+
+CREATE TABLE note (
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    body TEXT NOT NULL DEFAULT '',
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL
+);
+CREATE INDEX ix_note_paper_id ON note (paper_id);
+
+CREATE TABLE figure_caption (
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    label TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'figure',
+    number TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    page INTEGER NOT NULL DEFAULT 0,
+    x0 FLOAT, y0 FLOAT, x1 FLOAT, y1 FLOAT,
+    region_x0 FLOAT, region_y0 FLOAT, region_x1 FLOAT, region_y1 FLOAT,
+    thumbnail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ix_figure_caption_paper_id ON figure_caption (paper_id);
+
+CREATE VIRTUAL TABLE paper_fts USING fts5(
+    title, authors, summary, tags, notes, captions,
+    tokenize = "unicode61 remove_diacritics 2",
+    prefix = '1 2 3'
+);
+"""
+
+
+def _step_1(conn: sqlite3.Connection) -> None:
+    for statement in _V1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
+    (1, _step_1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_not_newer(db_path: Path) -> int:
+    """Read the version without writing anything, so a newer library is left byte-for-byte alone."""
+    if not db_path.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            version = schema_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(f"{db_path} is not a Reading List library ({exc}).") from exc
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{db_path} was written by a newer version of Reading List (schema {version}; "
+            f"this version reads up to {SCHEMA_VERSION}). Update the app to open it; "
+            "the library has not been changed."
+        )
+    return version
+
+
+def migrate(db_path: Path) -> int:
+    """Bring the database at ``db_path`` to :data:`SCHEMA_VERSION`; returns the version found."""
+    found = check_not_newer(db_path)
+    if found == SCHEMA_VERSION:
+        return found
+    if found > 0:
+        _backup_before_upgrade(db_path, found)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")  # steps may rebuild tables
+        for version, step in MIGRATIONS:
+            if version <= found:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    finally:
+        conn.close()
+    return found
+
+
+def _backup_before_upgrade(db_path: Path, version: int) -> Path:
+    target = db_path.with_name(f"{db_path.name}.before-upgrade-from-v{version}.bak")
+    source = sqlite3.connect(db_path)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    return target

@@ -1,0 +1,105 @@
+"""The library's tables, declared with SQLModel.
+
+They describe the schema that the migrations in ``migrations.py`` create, and
+``tests/library/test_schema.py`` checks that the two never drift apart. The
+façade itself talks SQL over SQLAlchemy Core connections and does not import
+this module: importing sqlmodel costs about half a second, which would double
+the time to the first window, and the paper table reads a few dozen rows at a
+time where building ORM objects would cost more than the query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from reader.library.status import Status
+
+
+class Paper(SQLModel, table=True):
+    __tablename__ = "paper"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = ""
+    authors_display: str = ""  # "A. One, B. Two"; the ordered truth is in paper_author
+    year: int | None = None
+    venue: str = ""
+    summary: str = ""
+    doi: str = ""
+    arxiv_id: str = ""
+    url: str = ""
+    code_url: str = ""
+    status: str = Status.TO_READ.value
+    rating: int = 0
+    added_at: datetime
+    updated_at: datetime
+    last_opened_at: datetime | None = None
+    pdf_path: str = ""  # relative to the library folder
+    pdf_hash: str = Field(default="", index=True)
+    page_count: int = 0
+    last_page: int = 0
+    last_zoom: float = 0.0  # 0 = fit width
+    trashed_at: datetime | None = None
+    edited_fields: str = ""  # comma-separated names the user typed; extraction leaves them alone
+
+
+class Author(SQLModel, table=True):
+    __tablename__ = "author"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+class PaperAuthor(SQLModel, table=True):
+    __tablename__ = "paper_author"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    position: int = Field(primary_key=True)
+    author_id: int = Field(foreign_key="author.id", ondelete="CASCADE")
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)  # COLLATE NOCASE in the DDL
+    colour: str = ""
+
+
+class PaperTag(SQLModel, table=True):
+    __tablename__ = "paper_tag"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
+    body: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class FigureCaption(SQLModel, table=True):
+    __tablename__ = "figure_caption"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
+    label: str = ""
+    kind: str = "figure"
+    number: str = ""
+    text: str = ""
+    page: int = 0  # 1-based; 0 when unknown (captions typed by hand)
+    x0: float | None = None
+    y0: float | None = None
+    x1: float | None = None
+    y1: float | None = None
+    region_x0: float | None = None
+    region_y0: float | None = None
+    region_x1: float | None = None
+    region_y1: float | None = None
+    thumbnail: str = ""  # relative to the library folder

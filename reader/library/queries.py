@@ -1,0 +1,221 @@
+"""SQL behind the façade: reads that must stay fast at 100,000 papers, and shared write steps.
+
+Plain SQL over one connection: the paper table asks for a few dozen rows at a time
+by id, and building ORM objects for them would cost more than the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from reader.library.status import Status
+from reader.library.records import CaptionRecord, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
+from reader.library.search import parse_query
+
+SORT_COLUMNS = {
+    "title": "p.title COLLATE NOCASE",
+    "authors": "p.authors_display COLLATE NOCASE",
+    "year": "p.year",
+    "venue": "p.venue COLLATE NOCASE",
+    "status": "p.status",
+    "added": "p.added_at",
+    "opened": "p.last_opened_at",
+}
+VIEWS = ("all", "to_read", "reading", "read", "trash")
+
+
+def paper_ids(conn: Connection, query: PaperQuery) -> list[int]:
+    parsed = parse_query(query.text)
+    where: list[str] = []
+    params: list[object] = []
+    if query.view == "trash":
+        where.append("p.trashed_at IS NOT NULL")
+    else:
+        where.append("p.trashed_at IS NULL")
+        if query.view in ("to_read", "reading", "read"):
+            where.append("p.status = ?")
+            params.append(query.view)
+    tags = ([query.tag] if query.tag else []) + list(parsed.tags)
+    for tag in tags:
+        where.append(
+            "EXISTS (SELECT 1 FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
+            " WHERE pt.paper_id = p.id AND t.name = ? COLLATE NOCASE)"
+        )
+        params.append(tag)
+    if parsed.statuses:
+        where.append(f"p.status IN ({','.join('?' * len(parsed.statuses))})")
+        params.extend(parsed.statuses)
+    for op, year in parsed.years:
+        where.append(f"p.year {op} ?")
+        params.append(year)
+    source = "paper p"
+    if parsed.fts:
+        source = "paper_fts f JOIN paper p ON p.id = f.rowid"
+        where.append("paper_fts MATCH ?")
+        params.append(parsed.fts)
+    order = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"])
+    direction = "DESC" if query.descending else "ASC"
+    sql = f"SELECT p.id FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} {direction}, p.id {direction}"
+    return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
+
+
+def paper_rows(conn: Connection, ids: Sequence[int]) -> list[PaperRow]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    tags = _tags_for(conn, ids)
+    found = {}
+    for row in conn.exec_driver_sql(
+        "SELECT id, title, authors_display, year, venue, status, added_at, pdf_path, trashed_at"
+        f" FROM paper WHERE id IN ({marks})", tuple(ids)
+    ):
+        found[row[0]] = PaperRow(
+            id=row[0], title=row[1], authors=row[2], year=row[3], venue=row[4], tags=tags.get(row[0], ()),
+            status=Status(row[5]), added_at=_dt(row[6]), has_pdf=bool(row[7]), trashed=row[8] is not None,
+        )
+    return [found[i] for i in ids if i in found]
+
+
+def paper_detail(conn: Connection, paper_id: int) -> PaperDetail | None:
+    row = conn.exec_driver_sql(
+        "SELECT id, title, year, venue, summary, doi, arxiv_id, url, code_url, status, rating, added_at,"
+        " updated_at, last_opened_at, pdf_path, pdf_hash, page_count, last_page, last_zoom, trashed_at,"
+        " edited_fields FROM paper WHERE id = ?", (paper_id,)
+    ).first()
+    if row is None:
+        return None
+    authors = tuple(r[0] for r in conn.exec_driver_sql(
+        "SELECT a.name FROM paper_author pa JOIN author a ON a.id = pa.author_id"
+        " WHERE pa.paper_id = ? ORDER BY pa.position", (paper_id,)))
+    notes = tuple(
+        NoteRecord(r[0], paper_id, r[1], _dt(r[2]), _dt(r[3]))
+        for r in conn.exec_driver_sql(
+            "SELECT id, body, created_at, updated_at FROM note WHERE paper_id = ? ORDER BY created_at, id",
+            (paper_id,))
+    )
+    return PaperDetail(
+        id=row[0], title=row[1], authors=authors, year=row[2], venue=row[3], summary=row[4], doi=row[5],
+        arxiv_id=row[6], url=row[7], code_url=row[8], status=Status(row[9]), rating=row[10],
+        tags=_tags_for(conn, [paper_id]).get(paper_id, ()), added_at=_dt(row[11]), updated_at=_dt(row[12]),
+        last_opened_at=_dt(row[13]) if row[13] else None, pdf_path=row[14], pdf_hash=row[15],
+        page_count=row[16], last_page=row[17], last_zoom=row[18], trashed=row[19] is not None,
+        edited_fields=frozenset(f for f in row[20].split(",") if f), notes=notes,
+        captions=tuple(captions_for(conn, paper_id)),
+    )
+
+
+def captions_for(conn: Connection, paper_id: int) -> list[CaptionRecord]:
+    out = []
+    for r in conn.exec_driver_sql(
+        "SELECT id, label, kind, number, text, page, x0, y0, x1, y1, region_x0, region_y0, region_x1, region_y1,"
+        " thumbnail FROM figure_caption WHERE paper_id = ? ORDER BY page, id", (paper_id,)
+    ):
+        bbox = tuple(r[6:10]) if r[6] is not None else None
+        region = tuple(r[10:14]) if r[10] is not None else None
+        out.append(CaptionRecord(r[1], r[2], r[3], r[4], r[5], bbox, region, r[14], r[0]))
+    return out
+
+
+def tag_counts(conn: Connection) -> list[TagCount]:
+    return [
+        TagCount(r[0], r[1], r[2])
+        for r in conn.exec_driver_sql(
+            "SELECT t.name, COUNT(p.id), t.colour FROM tag t LEFT JOIN paper_tag pt ON pt.tag_id = t.id"
+            " LEFT JOIN paper p ON p.id = pt.paper_id AND p.trashed_at IS NULL"
+            " GROUP BY t.id ORDER BY t.name COLLATE NOCASE")
+    ]
+
+
+def view_counts(conn: Connection) -> ViewCounts:
+    counts = dict.fromkeys(VIEWS, 0)
+    for status, trashed, n in conn.exec_driver_sql(
+        "SELECT status, trashed_at IS NOT NULL, COUNT(*) FROM paper GROUP BY status, trashed_at IS NOT NULL"
+    ):
+        if trashed:
+            counts["trash"] += n
+        else:
+            counts[status] += n
+            counts["all"] += n
+    return ViewCounts(**counts)
+
+
+def edited_fields(conn: Connection, paper_id: int) -> set[str]:
+    row = conn.exec_driver_sql("SELECT edited_fields FROM paper WHERE id = ?", (paper_id,)).first()
+    if row is None:
+        from reader.errors import NotFoundError
+
+        raise NotFoundError(f"There is no paper with id {paper_id}.")
+    return {f for f in row[0].split(",") if f}
+
+
+def write_authors(conn: Connection, paper_id: int, authors: Iterable[str]) -> None:
+    names = [" ".join(a.split()) for a in authors if a and a.strip()]
+    conn.exec_driver_sql("DELETE FROM paper_author WHERE paper_id = ?", (paper_id,))
+    for position, name in enumerate(names):
+        conn.exec_driver_sql("INSERT OR IGNORE INTO author (name) VALUES (?)", (name,))
+        author_id = conn.exec_driver_sql("SELECT id FROM author WHERE name = ?", (name,)).scalar_one()
+        conn.exec_driver_sql(
+            "INSERT INTO paper_author (paper_id, position, author_id) VALUES (?, ?, ?)",
+            (paper_id, position, author_id))
+    conn.exec_driver_sql("UPDATE paper SET authors_display = ? WHERE id = ?", ("; ".join(names), paper_id))
+
+
+def add_tags(conn: Connection, paper_ids: Sequence[int], names: Sequence[str]) -> None:
+    for name in names:
+        conn.exec_driver_sql("INSERT OR IGNORE INTO tag (name) VALUES (?)", (name,))
+        tag_id = conn.exec_driver_sql("SELECT id FROM tag WHERE name = ? COLLATE NOCASE", (name,)).scalar_one()
+        for paper_id in paper_ids:
+            conn.exec_driver_sql("INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
+                                 (paper_id, tag_id))
+
+
+def write_captions(conn: Connection, paper_id: int, captions: Iterable[CaptionRecord]) -> None:
+    for c in captions:
+        bbox = tuple(c.bbox) if c.bbox else (None,) * 4
+        region = tuple(c.region) if c.region else (None,) * 4
+        conn.exec_driver_sql(
+            "INSERT INTO figure_caption (paper_id, label, kind, number, text, page, x0, y0, x1, y1,"
+            " region_x0, region_y0, region_x1, region_y1, thumbnail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (paper_id, c.label, c.kind, c.number, c.text, c.page, *bbox, *region, c.thumbnail))
+
+
+def touch(conn: Connection, paper_ids: Sequence[int]) -> None:
+    from reader.library.library import utcnow
+
+    now = utcnow()
+    for paper_id in paper_ids:
+        conn.exec_driver_sql("UPDATE paper SET updated_at = ? WHERE id = ?", (now, paper_id))
+
+
+def reindex(conn: Connection, paper_id: int) -> None:
+    """Rewrite the paper's full-text row from the tables it summarises."""
+    conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
+    conn.exec_driver_sql(
+        "INSERT INTO paper_fts (rowid, title, authors, summary, tags, notes, captions)"
+        " SELECT p.id, p.title, p.authors_display || ' ' || p.venue, p.summary,"
+        " (SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
+        "   WHERE pt.paper_id = p.id),"
+        " (SELECT group_concat(n.body, ' ') FROM note n WHERE n.paper_id = p.id),"
+        " (SELECT group_concat(c.label || ' ' || c.text, ' ') FROM figure_caption c WHERE c.paper_id = p.id)"
+        " FROM paper p WHERE p.id = ?", (paper_id,))
+
+
+def _tags_for(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    marks = ",".join("?" * len(ids))
+    out: dict[int, list[str]] = {}
+    for paper_id, name in conn.exec_driver_sql(
+        "SELECT pt.paper_id, t.name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
+        f" WHERE pt.paper_id IN ({marks}) ORDER BY t.name COLLATE NOCASE", tuple(ids)
+    ):
+        out.setdefault(paper_id, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _dt(value) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)

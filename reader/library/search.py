@@ -1,0 +1,56 @@
+"""Turning what a person types in the search box into a safe FTS5 query.
+
+Nothing typed may reach FTS5 as syntax: ``"``, ``*``, ``(``, ``NEAR``, ``-`` and
+friends are plain characters here. Every word becomes a quoted prefix term, so
+results narrow as you type. ``tag:``, ``status:`` and ``year:`` narrow further.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FILTER = re.compile(r'^(tag|status|year):(.+)$', re.IGNORECASE)
+_YEAR = re.compile(r"^(>=|<=|>|<|=)?(\d{4})$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    fts: str = ""  # an FTS5 MATCH expression, or "" for no text condition
+    tags: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    years: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    terms: list[str] = []
+    tags: list[str] = []
+    statuses: list[str] = []
+    years: list[tuple[str, int]] = []
+    for token in _split(text):
+        match = _FILTER.match(token)
+        if match:
+            key, value = match.group(1).lower(), match.group(2).strip('"')
+            if key == "tag" and value:
+                tags.append(value)
+                continue
+            if key == "status":
+                statuses.append(value.lower().replace("-", "_"))
+                continue
+            year = _YEAR.match(value)
+            if key == "year" and year:
+                years.append((year.group(1) or "=", int(year.group(2))))
+                continue
+        words = _WORD.findall(token)
+        if words:
+            terms.append('"' + " ".join(words) + '"*')
+    return ParsedQuery(" AND ".join(terms), tuple(tags), tuple(statuses), tuple(years))
+
+
+def _split(text: str) -> list[str]:
+    """Whitespace split that keeps ``tag:"two words"`` together."""
+    tokens: list[str] = []
+    for match in re.finditer(r'(\w+:"[^"]*"|\S+)', text):
+        tokens.append(match.group(0))
+    return tokens

@@ -1,0 +1,1 @@
+"""The Qt window. Talks to the library only through ``reader.library.Library``."""

@@ -1,0 +1,283 @@
+"""The detail pane: everything about the selected paper, editable in place.
+
+Edits leave through signals; the main window sends them to the library and
+refreshes. The pane never writes to the database itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.library import PaperDetail, Status
+from reader.ui.detail.notes import NotesEditor
+
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class _TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma, not the whole line."""
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802
+        return [path.split(",")[-1].strip()]
+
+    def pathFromIndex(self, index) -> str:  # noqa: N802
+        typed = self.widget().text()
+        head = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
+        return head + index.data() + ", "
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    label.setContentsMargins(0, 10, 0, 2)
+    return label
+
+
+class DetailPane(QStackedWidget):
+    """Signals carry the paper id first, so a late signal can never edit the wrong paper."""
+
+    field_edited = Signal(int, str, object)
+    tags_edited = Signal(int, list)
+    status_edited = Signal(int, str)
+    open_requested = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._paper: PaperDetail | None = None
+        self._tag_names = QStringListModel(self)
+
+        empty = QLabel("Select a paper to see its details.")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setEnabled(False)
+        self.addWidget(empty)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+
+        self.title_edit = self._line(layout, "Title", "title")
+        title_font = self.title_edit.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title_edit.setFont(title_font)
+        self.authors_edit = self._line(layout, "Authors, separated by semicolons", "authors")
+
+        row = QHBoxLayout()
+        self.venue_edit = QLineEdit(placeholderText="Venue")
+        self.venue_edit.setFrame(False)
+        self.venue_edit.editingFinished.connect(lambda: self._emit_field("venue", self.venue_edit.text()))
+        self.year_edit = QLineEdit(placeholderText="Year")
+        self.year_edit.setFrame(False)
+        self.year_edit.setMaximumWidth(70)
+        self.year_edit.setInputMask("0000;")
+        self.year_edit.editingFinished.connect(self._emit_year)
+        row.addWidget(self.venue_edit, 1)
+        row.addWidget(self.year_edit)
+        layout.addLayout(row)
+
+        self.links_label = QLabel()
+        self.links_label.setTextFormat(Qt.TextFormat.RichText)
+        self.links_label.setOpenExternalLinks(False)
+        self.links_label.linkActivated.connect(self._on_link)
+        self.links_label.setWordWrap(True)
+        layout.addWidget(self.links_label)
+
+        status_row = QHBoxLayout()
+        self.status_combo = QComboBox()
+        for status in Status:
+            self.status_combo.addItem(status.label, status.value)
+        self.status_combo.activated.connect(self._emit_status)
+        self.open_button = QPushButton("Open PDF")
+        self.open_button.setToolTip("Read the paper in the viewer (Enter)")
+        self.open_button.clicked.connect(lambda: self._paper and self.open_requested.emit(self._paper.id))
+        status_row.addWidget(QLabel("Status"))
+        status_row.addWidget(self.status_combo)
+        status_row.addStretch(1)
+        status_row.addWidget(self.open_button)
+        layout.addLayout(status_row)
+
+        self.tags_edit = QLineEdit(placeholderText="Topic tags, separated by commas")
+        completer = _TagCompleter(self._tag_names, self.tags_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags_edit.setCompleter(completer)
+        self.tags_edit.editingFinished.connect(self._emit_tags)
+        layout.addWidget(self.tags_edit)
+
+        layout.addWidget(_heading("Summary"))
+        self.summary_edit = QPlainTextEdit()
+        self.summary_edit.setPlaceholderText("A few lines on what the paper does and why it matters.")
+        self.summary_edit.setTabChangesFocus(True)
+        self.summary_edit.setMaximumHeight(120)
+        self.summary_edit.installEventFilter(self)
+        layout.addWidget(self.summary_edit)
+
+        layout.addWidget(_heading("Figures and tables"))
+        self.captions_label = QLabel()
+        self.captions_label.setWordWrap(True)
+        self.captions_label.setTextFormat(Qt.TextFormat.RichText)
+        self.captions_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.captions_label)
+
+        layout.addWidget(_heading("Notes"))
+        self.notes = NotesEditor()
+        self.notes.setMinimumHeight(220)
+        layout.addWidget(self.notes, 1)
+
+        layout.addWidget(_heading("Identifiers and links"))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.url_edit = self._form_line(form, "Paper URL", "url")
+        self.code_edit = self._form_line(form, "Code URL", "code_url")
+        self.doi_edit = self._form_line(form, "DOI", "doi")
+        self.arxiv_edit = self._form_line(form, "arXiv id", "arxiv_id")
+        layout.addLayout(form)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.addWidget(scroll)
+
+    # Filling ---------------------------------------------------------------------
+
+    def paper_id(self) -> int:
+        return self._paper.id if self._paper else 0
+
+    def set_tag_names(self, names: list[str]) -> None:
+        self._tag_names.setStringList(names)
+
+    def show_paper(self, paper: PaperDetail | None) -> None:
+        same_paper = paper is not None and self._paper is not None and paper.id == self._paper.id
+        self._paper = paper
+        if paper is None:
+            self.setCurrentIndex(0)
+            self.notes.set_notes([])
+            return
+        self.setCurrentIndex(1)
+        for edit, value in ((self.title_edit, paper.title), (self.authors_edit, "; ".join(paper.authors)),
+                            (self.venue_edit, paper.venue), (self.year_edit, str(paper.year or "")),
+                            (self.url_edit, paper.url), (self.code_edit, paper.code_url),
+                            (self.doi_edit, paper.doi), (self.arxiv_edit, paper.arxiv_id),
+                            (self.tags_edit, ", ".join(paper.tags))):
+            if not edit.hasFocus() or not same_paper:
+                edit.setText(value)
+                edit.setCursorPosition(0)
+        if not self.summary_edit.hasFocus() or not same_paper:
+            self.summary_edit.setPlainText(paper.summary)
+        self.status_combo.setCurrentIndex(self.status_combo.findData(paper.status.value))
+        self.open_button.setEnabled(bool(paper.pdf_path))
+        self.links_label.setText(_links_html(paper))
+        self.captions_label.setText(_captions_html(paper))
+        if not same_paper:
+            self.notes.set_notes(paper.notes)
+
+    # Emitting --------------------------------------------------------------------
+
+    def _line(self, layout: QVBoxLayout, placeholder: str, field: str) -> QLineEdit:
+        edit = QLineEdit(placeholderText=placeholder)
+        edit.setFrame(False)
+        edit.editingFinished.connect(lambda: self._emit_field(field, edit.text()))
+        layout.addWidget(edit)
+        return edit
+
+    def _form_line(self, form: QFormLayout, label: str, field: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.editingFinished.connect(lambda: self._emit_field(field, edit.text().strip()))
+        form.addRow(label, edit)
+        return edit
+
+    def _emit_field(self, field: str, value) -> None:
+        if self._paper is None:
+            return
+        if field == "authors":
+            value = [a.strip() for a in value.split(";") if a.strip()]
+            if tuple(value) == self._paper.authors:
+                return
+        elif getattr(self._paper, field) == value:
+            return
+        self.field_edited.emit(self._paper.id, field, value)
+
+    def _emit_year(self) -> None:
+        text = self.year_edit.text().strip()
+        self._emit_field("year", int(text) if text.isdigit() else None)
+
+    def _emit_tags(self) -> None:
+        if self._paper is None:
+            return
+        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        if [t.lower() for t in tags] != [t.lower() for t in self._paper.tags]:
+            self.tags_edited.emit(self._paper.id, tags)
+
+    def _emit_status(self, _index: int) -> None:
+        if self._paper is not None:
+            self.status_edited.emit(self._paper.id, self.status_combo.currentData())
+
+    def _on_link(self, url: str) -> None:
+        if url == "open-pdf" and self._paper:
+            self.open_requested.emit(self._paper.id)
+        elif url.startswith(SAFE_LINK_SCHEMES):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(QUrl(url))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.summary_edit and event.type() == QEvent.Type.FocusOut:
+            self._emit_field("summary", self.summary_edit.toPlainText())
+        return super().eventFilter(watched, event)
+
+
+def _links_html(paper: PaperDetail) -> str:
+    links = []
+    if paper.url:
+        links.append(("Paper", paper.url))
+    if paper.pdf_path:
+        links.append(("PDF", "open-pdf"))
+    if paper.code_url:
+        links.append(("Code", paper.code_url))
+    if paper.doi:
+        links.append((f"DOI {paper.doi}", f"https://doi.org/{paper.doi}"))
+    if paper.arxiv_id:
+        links.append((f"arXiv {paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+    if not links:
+        return "<span style='color: gray'>No links yet: add them under Identifiers and links.</span>"
+    return " &nbsp;·&nbsp; ".join(f"<a href='{html.escape(u, quote=True)}'>{html.escape(t)}</a>" for t, u in links)
+
+
+def _captions_html(paper: PaperDetail) -> str:
+    if not paper.captions:
+        return "<span style='color: gray'>No figure or table captions.</span>"
+    parts = []
+    for caption in paper.captions:
+        page = f" <span style='color: gray'>p. {caption.page}</span>" if caption.page else ""
+        text = html.escape(caption.text)
+        label = html.escape(caption.label)
+        if label and not text.startswith(label):
+            text = f"<b>{label}.</b> {text}"
+        elif label:
+            text = f"<b>{label}</b>{text[len(label):]}"
+        parts.append(f"<p style='margin: 0 0 6px 0'>{text}{page}</p>")
+    return "".join(parts)

@@ -1,0 +1,489 @@
+"""The main window: sidebar, paper table, detail pane, and tabs for open papers.
+
+It owns no business logic: every change goes to the library façade on the write
+lane, and when it is done the affected panes are refreshed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from reader import __version__
+from reader.errors import ReaderError
+from reader.importers.extraction_pool import ExtractionPool
+from reader.library import Library, PaperQuery, Status
+from reader.ui import commands
+from reader.ui.detail.pane import DetailPane
+from reader.ui.dialogs.add_paper import AddPaperDialog
+from reader.ui.import_job import ImportJob, ImportProgress
+from reader.ui.papers.model import PaperTableModel
+from reader.ui.papers.view import PaperTableView
+from reader.ui.sidebar import Sidebar
+from reader.ui.tasks import TaskRunner
+from reader.ui.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
+SEARCH_DELAY_MS = 60
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, log_file: Path | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.log_file = log_file
+        self.setWindowTitle("Reading List")
+        self.setAcceptDrops(True)
+        self.settings = QSettings(str(library.home / "window-state.ini"), QSettings.Format.IniFormat)
+        self.runner = TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self.extraction_pool = ExtractionPool()
+        self.import_job = ImportJob(library, self.runner, self.extraction_pool, self)
+        self.import_job.progress.connect(self._on_import_progress)
+        self.import_job.finished.connect(self._on_import_finished)
+
+        self.model = PaperTableModel(library, self)
+        self.table = PaperTableView(self.model)
+        self.table.current_paper_changed.connect(self._show_detail)
+        self.table.open_requested.connect(self.open_paper)
+        self.detail = DetailPane()
+        self.detail.field_edited.connect(self._edit_field)
+        self.detail.tags_edited.connect(self._edit_tags)
+        self.detail.status_edited.connect(lambda pid, s: self.set_status([pid], Status(s)))
+        self.detail.open_requested.connect(self.open_paper)
+        self.detail.notes.save_requested.connect(self._save_note)
+        self.detail.notes.delete_requested.connect(self._delete_note)
+        self.sidebar = Sidebar()
+        self.sidebar.filter_changed.connect(self._apply_filter)
+        self.welcome = WelcomePage()
+
+        self.library_split = QSplitter(Qt.Orientation.Horizontal)
+        self.library_split.addWidget(self.table)
+        self.library_split.addWidget(self.detail)
+        self.library_split.setStretchFactor(0, 3)
+        self.library_split.setStretchFactor(1, 2)
+        self.library_split.setSizes([760, 440])
+        self.library_stack = QStackedWidget()
+        self.library_stack.addWidget(self.library_split)
+        self.library_stack.addWidget(self.welcome)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.addTab(self.library_stack, "Library")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(self.sidebar)
+        self.main_split.addWidget(self.tabs)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([190, 1000])
+        self.setCentralWidget(self.main_split)
+
+        self.progress = ImportProgress()
+        self.progress.cancel_requested.connect(self.import_job.cancel)
+        self.statusBar().addPermanentWidget(self.progress)
+
+        self.search = QLineEdit(placeholderText="Search titles, authors, tags, notes, captions…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.search.setMaximumWidth(420)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.welcome.add_pdf_requested.connect(self.add_pdfs_dialog)
+        self.welcome.load_sample_requested.connect(self.load_sample)
+        self.welcome.add_by_hand_requested.connect(self.add_paper_dialog)
+
+        self._build_actions()
+        self._restore_state()
+        self.refresh()
+        last = int(self.settings.value("selection/paper", 0) or 0)
+        if not (last and self.table.select_paper(last)) and self.model.rowCount():
+            self.table.select_paper(self.model.paper_id(0))
+
+    # Actions and menus ---------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        self.add_pdf_action = self._action("&Add PDF…", self.add_pdfs_dialog, QKeySequence.StandardKey.Open,
+                                           "Add PDF files to the reading list")
+        self.add_paper_action = self._action("Add Paper by &Hand…", self.add_paper_dialog,
+                                             QKeySequence.StandardKey.New, "Type in a paper's details")
+        self.sample_action = self._action("Load &Sample Reading List", self.load_sample)
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu = menu.addMenu("&File")
+        for action in (self.add_pdf_action, self.add_paper_action, self.sample_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        self.trash_action = self._action("&Move to Trash", self.trash_selected, QKeySequence.StandardKey.Delete)
+        self.restore_action = self._action("&Restore from Trash", self.restore_selected)
+        self.empty_trash_action = self._action("&Empty Trash…", self.empty_trash)
+        edit_menu = menu.addMenu("&Edit")
+        for action in (undo, redo, None, self.find_action, None, self.trash_action, self.restore_action,
+                       self.empty_trash_action):
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+
+        self.open_action = self._action("&Open PDF", lambda: self.open_paper(self.table.current_paper_id()),
+                                        "Ctrl+Return")
+        paper_menu = menu.addMenu("&Paper")
+        paper_menu.addAction(self.open_action)
+        paper_menu.addSeparator()
+        self.status_actions = []
+        for number, status in enumerate(Status, start=1):
+            action = self._action(f"Mark as {status.label}", lambda _c=False, s=status: self.set_status(
+                self.table.selected_paper_ids(), s), f"Ctrl+{number}")
+            paper_menu.addAction(action)
+            self.status_actions.append(action)
+        self.close_tab_action = self._action("&Close Tab", lambda: self.close_tab(self.tabs.currentIndex()),
+                                             QKeySequence.StandardKey.Close)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.close_tab_action)
+        sidebar_action = self._action("Show &Sidebar", lambda on: self.sidebar.setVisible(on), "Ctrl+Shift+L")
+        sidebar_action.setCheckable(True)
+        sidebar_action.setChecked(True)
+        view_menu.addAction(sidebar_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&About Reading List", self.show_about))
+
+        for action in (self.open_action, None, *self.status_actions, None, self.trash_action, self.restore_action):
+            if action is None:
+                separator = QAction(self)
+                separator.setSeparator(True)
+                self.table.addAction(separator)
+            else:
+                self.table.addAction(action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.add_pdf_action)
+        toolbar.addAction(self.add_paper_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+    # Refreshing ---------------------------------------------------------------------
+
+    def refresh(self, keep_selection: bool = True) -> None:
+        """Re-read counts, tags and the table after a change."""
+        current = self.table.current_paper_id() if keep_selection else 0
+        self.sidebar.update_counts(self.library.view_counts(), self.library.tag_counts())
+        self.detail.set_tag_names(self.library.tag_names())
+        self.model.reload()
+        empty = self.library.view_counts().all == 0 and self.library.view_counts().trash == 0
+        self.library_stack.setCurrentWidget(self.welcome if empty else self.library_split)
+        if current and self.table.select_paper(current):
+            self._show_detail(current)
+        elif not self.model.rowCount():
+            self.detail.show_paper(None)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        shown = self.model.rowCount()
+        self.statusBar().showMessage(f"{shown} paper{'s' if shown != 1 else ''}", 0)
+
+    def _show_detail(self, paper_id: int) -> None:
+        self.detail.notes.flush()
+        if not paper_id:
+            self.detail.show_paper(None)
+            return
+        try:
+            self.detail.show_paper(self.library.paper(paper_id))
+        except ReaderError:
+            self.detail.show_paper(None)
+        self.settings.setValue("selection/paper", paper_id)
+
+    def _reshow(self, paper_ids) -> None:
+        self.model.refresh_ids(paper_ids)
+        if self.detail.paper_id() in paper_ids:
+            self.detail.show_paper(self.library.paper(self.detail.paper_id()))
+
+    def _apply_filter(self, view: str, tag: str) -> None:
+        self.model.set_query(PaperQuery(text=self.search.text(), view=view, tag=tag or None,
+                                        sort=self.model.query.sort, descending=self.model.query.descending))
+        self.trash_action.setEnabled(view != "trash")
+        self.restore_action.setEnabled(view == "trash")
+        if self.model.rowCount():
+            self.table.select_paper(self.model.paper_id(0))
+        else:
+            self.detail.show_paper(None)
+        self._update_title()
+
+    def _run_search(self) -> None:
+        view, tag = self.sidebar.current_filter()
+        self._apply_filter(view, tag)
+
+    def focus_search(self) -> None:
+        widget = self.tabs.currentWidget()
+        if hasattr(widget, "start_find"):
+            widget.start_find()
+            return
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # Writing ------------------------------------------------------------------------
+
+    def write(self, fn, then=None, what: str = "The change") -> None:
+        """Run ``fn`` on the write lane; show failures, then run ``then`` on the GUI thread."""
+
+        def failed(exc: BaseException) -> None:
+            log.error("%s failed: %s", what, exc)
+            QMessageBox.warning(self, "Reading List", str(exc) if isinstance(exc, ReaderError)
+                                else f"{what} could not be saved: {exc}")
+            self.refresh()
+
+        self.runner.run(fn, then, failed)
+
+    def _edit_field(self, paper_id: int, field: str, value) -> None:
+        self.write(lambda: self.library.update_paper(paper_id, **{field: value}),
+                   lambda _r: self._after_edit(paper_id, field))
+
+    def _after_edit(self, paper_id: int, field: str) -> None:
+        self._reshow([paper_id])
+
+    def _edit_tags(self, paper_id: int, tags: list) -> None:
+        before = list(self.library.paper(paper_id).tags)
+        self.undo_stack.push(commands.SetTags(self, paper_id, before, tags))
+
+    def set_status(self, paper_ids: list[int], status: Status) -> None:
+        if paper_ids:
+            self.undo_stack.push(commands.SetStatus(self, paper_ids, status))
+
+    def _save_note(self, note_id: int, body: str) -> None:
+        paper_id = self.detail.paper_id()
+        if not paper_id:
+            return
+
+        def work():
+            if note_id:
+                self.library.update_note(note_id, body)
+                return next((n for n in self.library.notes(paper_id) if n.id == note_id), None)
+            return self.library.add_note(paper_id, body)
+
+        def done(note) -> None:
+            if note is not None and self.detail.paper_id() == paper_id:
+                self.detail.notes.note_saved(note)
+
+        self.write(work, done, "The note")
+
+    def _delete_note(self, note_id: int) -> None:
+        paper_id = self.detail.paper_id()
+        self.write(lambda: self.library.delete_note(note_id),
+                   lambda _r: self.detail.notes.set_notes(self.library.notes(paper_id)))
+
+    def trash_selected(self) -> None:
+        ids = self.table.selected_paper_ids()
+        if ids and self.sidebar.current_filter()[0] != "trash":
+            self.undo_stack.push(commands.MoveToTrash(self, ids))
+
+    def restore_selected(self) -> None:
+        ids = self.table.selected_paper_ids()
+        if ids and self.sidebar.current_filter()[0] == "trash":
+            self.undo_stack.push(commands.MoveToTrash(self, ids, restore=True))
+
+    def empty_trash(self) -> None:
+        count = self.library.view_counts().trash
+        if not count:
+            self.statusBar().showMessage("The Trash is empty.", 3000)
+            return
+        answer = QMessageBox.question(
+            self, "Empty Trash", f"Delete the {count} paper{'s' if count != 1 else ''} in the Trash for good, "
+            "with their notes and PDFs? This cannot be undone.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            self.undo_stack.clear()
+            self.write(self.library.empty_trash, lambda _n: self.refresh())
+
+    # Adding -------------------------------------------------------------------------
+
+    def add_pdfs_dialog(self) -> None:
+        start = str(self.settings.value("paths/last_pdf_dir", str(Path.home())))
+        files, _ = QFileDialog.getOpenFileNames(self, "Add PDF", start, "PDF files (*.pdf);;All files (*)")
+        if files:
+            self.settings.setValue("paths/last_pdf_dir", str(Path(files[0]).parent))
+            self.add_pdfs([Path(f) for f in files])
+
+    def add_pdfs(self, paths: list[Path]) -> None:
+        if self.import_job.running:
+            self.statusBar().showMessage("Wait for the current import to finish, or cancel it.", 4000)
+            return
+        view, tag = self.sidebar.current_filter()
+        self.progress.begin(len(paths))
+        self.import_job.start(paths, [tag] if tag else [])
+
+    def _on_import_progress(self, done: int, total: int, outcome) -> None:
+        self.progress.step(done, total, outcome)
+        if outcome.ok:
+            self.refresh()
+            if total == 1 or outcome.created:
+                self.table.select_paper(outcome.paper_id)
+
+    def _on_import_finished(self, outcomes: list, cancelled: bool) -> None:
+        self.progress.hide()
+        self.refresh()
+        added = [o for o in outcomes if o.created]
+        known = [o for o in outcomes if o.ok and not o.created]
+        failed = [o for o in outcomes if not o.ok]
+        if known and not added:
+            self.table.select_paper(known[-1].paper_id)
+        parts = [f"Added {len(added)} paper{'s' if len(added) != 1 else ''}"]
+        if known:
+            parts.append(f"{len(known)} already in the library")
+        if cancelled:
+            parts.append("cancelled")
+        self.statusBar().showMessage(", ".join(parts) + ".", 6000)
+        if failed:
+            QMessageBox.warning(self, "Some files were not added",
+                                "\n".join(o.error for o in failed[:20]) +
+                                (f"\n… and {len(failed) - 20} more." if len(failed) > 20 else ""))
+
+    def add_paper_dialog(self) -> None:
+        dialog = AddPaperDialog(self.library.tag_names(), self)
+        if dialog.exec():
+            fields = dialog.fields()
+            self.write(lambda: self.library.add_paper(fields), self._after_add, "The new paper")
+
+    def _after_add(self, paper_id: int) -> None:
+        self.sidebar.select_view("all")
+        self.search.clear()
+        self.refresh()
+        self.table.select_paper(paper_id)
+
+    def load_sample(self) -> None:
+        from reader.importers.sample import load_sample
+
+        self.write(lambda: load_sample(self.library), lambda ids: (self.refresh(), ids and self.table.select_paper(ids[0])))
+
+    def open_path(self, path: Path) -> None:
+        """A file given on the command line or dropped: add PDFs (known ones are just selected)."""
+        if path.suffix.lower() == ".pdf" or path.is_file():
+            self.add_pdfs([path])
+
+    # Opening papers -------------------------------------------------------------------
+
+    def open_paper(self, paper_id: int) -> None:
+        if not paper_id:
+            return
+        paper = self.library.paper(paper_id)
+        if not paper.pdf_path:
+            self.statusBar().showMessage("This paper has no PDF attached.", 4000)
+            return
+        for index in range(1, self.tabs.count()):
+            if getattr(self.tabs.widget(index), "paper_id", None) == paper_id:
+                self.tabs.setCurrentIndex(index)
+                return
+        self.statusBar().showMessage(f"{self.library.home / paper.pdf_path}", 4000)
+
+    def close_tab(self, index: int) -> None:
+        if index <= 0:
+            return
+        widget = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+
+    # Drag and drop --------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if any(u.isLocalFile() and u.toLocalFile().lower().endswith(".pdf") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
+                 if u.isLocalFile() and u.toLocalFile().lower().endswith(".pdf")]
+        if paths:
+            event.acceptProposedAction()
+            self.add_pdfs(paths)
+
+    # State ----------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        for key, splitter in (("window/main_split", self.main_split), ("window/library_split", self.library_split)):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray):
+                splitter.restoreState(value)
+        header = self.settings.value("window/table_header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+            self.model.sort(self.table.horizontalHeader().sortIndicatorSection(),
+                            self.table.horizontalHeader().sortIndicatorOrder())
+        view = self.settings.value("selection/view", "all")
+        tag = self.settings.value("selection/tag", "")
+        if tag:
+            self.sidebar.update_counts(self.library.view_counts(), self.library.tag_counts())
+            self.sidebar.select_tag(str(tag))
+        elif view:
+            self.sidebar.select_view(str(view))
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/main_split", self.main_split.saveState())
+        self.settings.setValue("window/library_split", self.library_split.saveState())
+        self.settings.setValue("window/table_header", self.table.horizontalHeader().saveState())
+        view, tag = self.sidebar.current_filter()
+        self.settings.setValue("selection/view", view)
+        self.settings.setValue("selection/tag", tag)
+        if self.table.current_paper_id():
+            self.settings.setValue("selection/paper", self.table.current_paper_id())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.detail.notes.flush()
+        self.save_state()
+        self.import_job.cancel()
+        self.runner.wait(15_000)
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Finish pending writes and stop helper processes; safe to call twice."""
+        self.detail.notes.flush()
+        self.import_job.cancel()
+        self.runner.wait(15_000)
+        self.extraction_pool.shutdown()
+
+    def show_about(self) -> None:
+        log_line = f"<br>Log file: {self.log_file}" if self.log_file else ""
+        QMessageBox.about(
+            self, "About Reading List",
+            f"<b>Reading List {__version__}</b><br>A reading list for research papers."
+            f"<br><br>Library: {self.library.home}{log_line}")

@@ -1,0 +1,1 @@
+"""The paper table: model, view and the columns they share."""

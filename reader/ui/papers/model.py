@@ -1,0 +1,175 @@
+"""The paper table's model: the ids of the current query, and rows fetched on demand.
+
+A library of 100,000 papers costs one list of ints; the rows the view paints are
+fetched a block at a time through the façade and kept in a bounded cache. Sorting
+and filtering are done by SQLite, not by a proxy model over every row.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import timezone
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from reader.library import Library, PaperQuery, PaperRow
+
+
+class Column(IntEnum):
+    TITLE = 0
+    AUTHORS = 1
+    YEAR = 2
+    VENUE = 3
+    TAGS = 4
+    STATUS = 5
+    ADDED = 6
+
+    @property
+    def header(self) -> str:
+        return self.name.title()
+
+    @property
+    def sort_key(self) -> str:
+        return {Column.TAGS: "title"}.get(self, self.name.lower())
+
+
+BLOCK = 100
+CACHE_ROWS = 3000
+PaperIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class PaperTableModel(QAbstractTableModel):
+    def __init__(self, library: Library, parent=None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._query = PaperQuery()
+        self._ids: list[int] = []
+        self._rows: OrderedDict[int, PaperRow] = OrderedDict()
+
+    # The query -----------------------------------------------------------------
+
+    @property
+    def query(self) -> PaperQuery:
+        return self._query
+
+    def set_query(self, query: PaperQuery) -> None:
+        self._query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-run the query; rows already cached are dropped so edits show."""
+        ids = self._library.query_ids(self._query)
+        self.beginResetModel()
+        self._ids = ids
+        self._rows.clear()
+        self.endResetModel()
+
+    def refresh_ids(self, paper_ids) -> None:
+        """Drop cached rows for changed papers and repaint them, keeping the selection."""
+        for paper_id in paper_ids:
+            self._rows.pop(paper_id, None)
+        positions = [self._ids.index(i) for i in paper_ids if i in self._ids]
+        if positions:
+            self.dataChanged.emit(self.index(min(positions), 0),
+                                  self.index(max(positions), len(Column) - 1))
+
+    def paper_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, paper_id: int) -> int:
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return -1
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def row_record(self, row: int) -> PaperRow | None:
+        paper_id = self.paper_id(row)
+        if paper_id is None:
+            return None
+        cached = self._rows.get(paper_id)
+        if cached is None:
+            self._fetch_block(row)
+            cached = self._rows.get(paper_id)
+        else:
+            self._rows.move_to_end(paper_id)
+        return cached
+
+    def _fetch_block(self, row: int) -> None:
+        start = max(0, row - BLOCK // 4)
+        wanted = [i for i in self._ids[start:start + BLOCK] if i not in self._rows]
+        for record in self._library.paper_rows(wanted):
+            self._rows[record.id] = record
+        while len(self._rows) > CACHE_ROWS:
+            self._rows.popitem(last=False)
+
+    # Qt overrides --------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return Column(section).header
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == PaperIdRole:
+            return self.paper_id(index.row())
+        record = self.row_record(index.row())
+        if record is None:
+            return None
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _display(record, column, tooltip=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.YEAR:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and column == Column.TITLE and record.status.value == "to_read":
+            font = QFont(QApplication.font())
+            font.setWeight(QFont.Weight.DemiBold)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column in (Column.AUTHORS, Column.ADDED, Column.VENUE):
+            return QApplication.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._query = replace(self._query, sort=Column(column).sort_key,
+                              descending=order == Qt.SortOrder.DescendingOrder)
+        self._ids = self._library.query_ids(self._query)
+        self.layoutChanged.emit()
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+
+def _display(record: PaperRow, column: Column, tooltip: bool = False):
+    if column == Column.TITLE:
+        return record.title
+    if column == Column.AUTHORS:
+        return record.authors.replace(";", ",")
+    if column == Column.YEAR:
+        return str(record.year) if record.year else ""
+    if column == Column.VENUE:
+        return record.venue
+    if column == Column.TAGS:
+        return ", ".join(record.tags)
+    if column == Column.STATUS:
+        return record.status.label
+    if column == Column.ADDED:
+        local = record.added_at.replace(tzinfo=timezone.utc).astimezone()
+        return local.strftime("%Y-%m-%d %H:%M" if tooltip else "%Y-%m-%d")
+    return None

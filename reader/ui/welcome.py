@@ -1,0 +1,48 @@
+"""What an empty library shows: two ways to start."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class WelcomePage(QWidget):
+    add_pdf_requested = Signal()
+    load_sample_requested = Signal()
+    add_by_hand_requested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        title = QLabel("Your reading list is empty")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setWeight(QFont.Weight.DemiBold)
+        title.setFont(font)
+        text = QLabel(
+            "Add the PDFs of papers you want to read (or drop them on this window), "
+            "type one in by hand, or start from a sample list of ICLR 2020 and 2021 papers."
+        )
+        text.setWordWrap(True)
+        text.setFixedWidth(480)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        add_pdf = QPushButton("Add PDF…")
+        add_pdf.setDefault(True)
+        add_pdf.clicked.connect(self.add_pdf_requested)
+        by_hand = QPushButton("Add Paper by Hand…")
+        by_hand.clicked.connect(self.add_by_hand_requested)
+        sample = QPushButton("Load Sample Reading List")
+        sample.clicked.connect(self.load_sample_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (add_pdf, by_hand, sample):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(16)
+        layout.addLayout(buttons)
+        layout.addStretch(3)

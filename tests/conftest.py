@@ -1,0 +1,84 @@
+"""Shared fixtures: offscreen Qt, a library home in a temp dir, and generated PDFs.
+
+Tests that use ``qtbot`` or ``qapp`` are marked ``gui`` automatically, so
+``pytest -m "not gui"`` runs the Qt-free core alone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "real"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test may touch the real user data directory."""
+    monkeypatch.setenv("READING_LIST_HOME", str(tmp_path / "default-home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def library_home(tmp_path) -> Path:
+    home = tmp_path / "library"
+    home.mkdir()
+    return home
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    return CORPUS
+
+
+def make_pdf(
+    path: Path,
+    title: str = "Attention Is Not All You Need",
+    pages: int = 3,
+    body: str = "Lorem ipsum",
+    author: str = "Ada Lovelace",
+) -> Path:
+    """Write a small real PDF with a title page and numbered body pages."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for number in range(pages):
+        page = doc.new_page(width=612, height=792)
+        if number == 0:
+            page.insert_text((72, 100), title, fontsize=18)
+            page.insert_text((72, 130), author, fontsize=11)
+        page.insert_text((72, 200), f"{body} page {number + 1}", fontsize=11)
+    doc.set_metadata({"title": title, "author": author})
+    doc.save(path)
+    doc.close()
+    return path
+
+
+@pytest.fixture
+def pdf_factory(tmp_path):
+    counter = {"n": 0}
+
+    def factory(title: str = "A Generated Paper", pages: int = 3, body: str | None = None, **kw) -> Path:
+        counter["n"] += 1
+        folder = tmp_path / "pdfs-in"
+        folder.mkdir(exist_ok=True)
+        text = body if body is not None else f"Unique body {counter['n']}"
+        return make_pdf(folder / f"paper-{counter['n']}.pdf", title=title, pages=pages, body=text, **kw)
+
+    return factory

@@ -1,0 +1,68 @@
+"""Schema versions: upgrades keep data, newer libraries are refused untouched, models match DDL."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from reader.errors import LibraryError, SchemaTooNewError
+from reader.library import Library, PaperFields
+from reader.library.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def test_new_library_is_at_current_version(library_home):
+    Library.open(library_home).close()
+    conn = sqlite3.connect(library_home / "library.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION + 1))
+def test_library_written_by_older_version_upgrades_with_data(library_home, start):
+    db = library_home / "library.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for version, step in MIGRATIONS:
+        if version <= start:
+            step(conn)
+    conn.execute(f"PRAGMA user_version = {start}")
+    conn.execute("INSERT INTO paper (title, added_at, updated_at) VALUES ('Old paper', '2020-01-01 00:00:00',"
+                 " '2020-01-01 00:00:00')")
+    conn.close()
+    with Library.open(library_home) as lib:
+        assert [r.title for r in lib.paper_rows(lib.query_ids())] == ["Old paper"]
+        lib.add_paper(PaperFields(title="New paper"))
+    if start < SCHEMA_VERSION:
+        assert (library_home / f"library.sqlite3.before-upgrade-from-v{start}.bak").exists()
+
+
+def test_newer_schema_is_refused_and_left_untouched(library_home):
+    db = library_home / "library.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(SchemaTooNewError, match="newer version of Reading List"):
+        Library.open(library_home)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not (library_home / "library.sqlite3-wal").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused(library_home):
+    (library_home / "library.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(LibraryError, match="not a Reading List library"):
+        Library.open(library_home)
+
+
+def test_sqlmodel_tables_match_the_migrated_schema(library_home):
+    from reader.library import models  # noqa: F401 - registers the tables
+    from sqlmodel import SQLModel
+
+    Library.open(library_home).close()
+    conn = sqlite3.connect(library_home / "library.sqlite3")
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == {c.name for c in table.columns}, table.name
