@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -93,6 +95,8 @@ def run_gui(argv: list[str]) -> int:
 
     window = MainWindow(library, log_file=log_file)
     window.show()
+    if os.environ.get("READING_LIST_STARTUP_PROBE"):
+        _report_first_paint(window)
     for file in args.files:
         window.open_path(Path(file))
     try:
@@ -100,3 +104,20 @@ def run_gui(argv: list[str]) -> int:
     finally:
         window.shutdown()
         library.close()
+
+
+def _report_first_paint(window) -> None:
+    """For benchmarks: print the wall-clock time of the first paint and peak memory, then quit."""
+    import resource
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def report() -> None:
+        window.repaint()
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"first-paint-epoch {time.time():.6f} peak-rss-mb {rss_mb:.1f} rows {window.model.rowCount()}",
+              flush=True)
+        QApplication.quit()
+
+    QTimer.singleShot(0, report)

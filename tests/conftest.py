@@ -82,3 +82,31 @@ def pdf_factory(tmp_path):
         return make_pdf(folder / f"paper-{counter['n']}.pdf", title=title, pages=pages, body=text, **kw)
 
     return factory
+
+
+@pytest.fixture
+def open_window(qtbot, library_home):
+    """Returns a function that opens (or closes and reopens) the main window on ``library_home``."""
+    from reader.library import Library
+    from reader.ui.main_window import MainWindow
+
+    opened: list = []
+
+    def open_it():
+        while opened:
+            window, library = opened.pop()
+            window.close()
+            window.shutdown()
+            library.close()
+        library = Library.open(library_home)
+        window = MainWindow(library)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        opened.append((window, library))
+        return window
+
+    yield open_it
+    for window, library in opened:
+        window.shutdown()
+        library.close()

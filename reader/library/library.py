@@ -98,9 +98,14 @@ class Library:
 
     # Reading -----------------------------------------------------------------
 
-    def query_ids(self, query: PaperQuery = PaperQuery()) -> list[int]:
+    def query_ids(self, query: PaperQuery = PaperQuery(), offset: int = 0, limit: int | None = None) -> list[int]:
+        """Ids of the papers the query shows, in its order; a window of them with ``limit``."""
         with self._read() as conn:
-            return queries.paper_ids(conn, query)
+            return queries.paper_ids(conn, query, offset, limit)
+
+    def count(self, query: PaperQuery = PaperQuery()) -> int:
+        with self._read() as conn:
+            return queries.count(conn, query)
 
     def paper_rows(self, ids: Sequence[int]) -> list[PaperRow]:
         with self._read() as conn:

@@ -21,13 +21,31 @@ SORT_COLUMNS = {
     "year": "p.year",
     "venue": "p.venue COLLATE NOCASE",
     "status": "p.status",
-    "added": "p.added_at",
+    "added": "p.id",
     "opened": "p.last_opened_at",
 }
 VIEWS = ("all", "to_read", "reading", "read", "trash")
 
 
-def paper_ids(conn: Connection, query: PaperQuery) -> list[int]:
+def paper_ids(conn: Connection, query: PaperQuery, offset: int = 0, limit: int | None = None) -> list[int]:
+    source, where, params = _conditions(query)
+    order = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"])
+    direction = "DESC" if query.descending else "ASC"
+    # "added" is insertion order, i.e. the id: SQLite (and FTS5, by rowid) can then
+    # stop after one page instead of sorting every match.
+    order_by = f"p.id {direction}" if order == SORT_COLUMNS["added"] else f"{order} {direction}, p.id {direction}"
+    sql = f"SELECT p.id FROM {source} WHERE {' AND '.join(where)} ORDER BY {order_by}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
+
+
+def count(conn: Connection, query: PaperQuery) -> int:
+    source, where, params = _conditions(query)
+    return conn.exec_driver_sql(f"SELECT COUNT(*) FROM {source} WHERE {' AND '.join(where)}", tuple(params)).scalar_one()
+
+
+def _conditions(query: PaperQuery) -> tuple[str, list[str], list[object]]:
     parsed = parse_query(query.text)
     where: list[str] = []
     params: list[object] = []
@@ -56,10 +74,7 @@ def paper_ids(conn: Connection, query: PaperQuery) -> list[int]:
         source = "paper_fts f JOIN paper p ON p.id = f.rowid"
         where.append("paper_fts MATCH ?")
         params.append(parsed.fts)
-    order = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"])
-    direction = "DESC" if query.descending else "ASC"
-    sql = f"SELECT p.id FROM {source} WHERE {' AND '.join(where)} ORDER BY {order} {direction}, p.id {direction}"
-    return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
+    return source, where, params
 
 
 def paper_rows(conn: Connection, ids: Sequence[int]) -> list[PaperRow]:

@@ -1,8 +1,10 @@
-"""The paper table's model: the ids of the current query, and rows fetched on demand.
+"""The paper table's model: a count, pages of ids, and rows fetched on demand.
 
-A library of 100,000 papers costs one list of ints; the rows the view paints are
-fetched a block at a time through the façade and kept in a bounded cache. Sorting
-and filtering are done by SQLite, not by a proxy model over every row.
+The model never holds the whole query: it knows how many papers match, asks the
+library for the page of ids a painted row falls in, and fetches the rows of that
+page into a bounded cache. So a keystroke in the search box costs one COUNT and
+one page, whether the library holds a hundred papers or a hundred thousand.
+Sorting and filtering are done by SQLite, not by a proxy model over every row.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class Column(IntEnum):
 
 
 BLOCK = 100
+PAGE = 500
 CACHE_ROWS = 3000
+CACHE_PAGES = 40
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -47,7 +51,8 @@ class PaperTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._library = library
         self._query = PaperQuery()
-        self._ids: list[int] = []
+        self._count = 0
+        self._pages: OrderedDict[int, list[int]] = OrderedDict()
         self._rows: OrderedDict[int, PaperRow] = OrderedDict()
 
     # The query -----------------------------------------------------------------
@@ -61,33 +66,62 @@ class PaperTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Re-run the query; rows already cached are dropped so edits show."""
-        ids = self._library.query_ids(self._query)
+        """Re-run the query; cached rows are dropped so edits show."""
         self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
+        self._forget()
         self.endResetModel()
+
+    def _forget(self) -> None:
+        self._count = self._library.count(self._query)
+        self._pages.clear()
+        self._rows.clear()
 
     def refresh_ids(self, paper_ids) -> None:
         """Drop cached rows for changed papers and repaint them, keeping the selection."""
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
-        positions = [self._ids.index(i) for i in paper_ids if i in self._ids]
+        positions = [p for p in (self._cached_position(i) for i in paper_ids) if p >= 0]
         if positions:
             self.dataChanged.emit(self.index(min(positions), 0),
                                   self.index(max(positions), len(Column) - 1))
 
     def paper_id(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        if not 0 <= row < self._count:
+            return None
+        page = self._page(row // PAGE)
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
 
-    def row_of(self, paper_id: int) -> int:
-        try:
-            return self._ids.index(paper_id)
-        except ValueError:
-            return -1
+    def _page(self, number: int) -> list[int]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self._library.query_ids(self._query, offset=number * PAGE, limit=PAGE)
+            self._pages[number] = page
+            while len(self._pages) > CACHE_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
+
+    def _cached_position(self, paper_id: int) -> int:
+        for number, page in self._pages.items():
+            if paper_id in page:
+                return number * PAGE + page.index(paper_id)
+        return -1
+
+    def row_of(self, paper_id: int, search_pages: int = 20) -> int:
+        """The row showing ``paper_id``, looking through at most ``search_pages`` pages."""
+        found = self._cached_position(paper_id)
+        if found >= 0:
+            return found
+        for number in range(min(search_pages, (self._count + PAGE - 1) // PAGE)):
+            page = self._page(number)
+            if paper_id in page:
+                return number * PAGE + page.index(paper_id)
+        return -1
 
     def ids(self) -> list[int]:
-        return list(self._ids)
+        return self._library.query_ids(self._query)
 
     def row_record(self, row: int) -> PaperRow | None:
         paper_id = self.paper_id(row)
@@ -103,7 +137,8 @@ class PaperTableModel(QAbstractTableModel):
 
     def _fetch_block(self, row: int) -> None:
         start = max(0, row - BLOCK // 4)
-        wanted = [i for i in self._ids[start:start + BLOCK] if i not in self._rows]
+        ids = (self.paper_id(r) for r in range(start, min(self._count, start + BLOCK)))
+        wanted = [i for i in ids if i is not None and i not in self._rows]
         for record in self._library.paper_rows(wanted):
             self._rows[record.id] = record
         while len(self._rows) > CACHE_ROWS:
@@ -112,7 +147,7 @@ class PaperTableModel(QAbstractTableModel):
     # Qt overrides --------------------------------------------------------------
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(Column)
@@ -144,11 +179,11 @@ class PaperTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
+        self.beginResetModel()
         self._query = replace(self._query, sort=Column(column).sort_key,
                               descending=order == Qt.SortOrder.DescendingOrder)
-        self._ids = self._library.query_ids(self._query)
-        self.layoutChanged.emit()
+        self._forget()
+        self.endResetModel()
 
     def flags(self, index):
         if not index.isValid():
