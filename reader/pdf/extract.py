@@ -1,0 +1,176 @@
+"""Metadata and figure/table captions of a PDF, offline, with PyMuPDF only.
+
+This is the public entry of the extraction core; it knows nothing of Qt or of
+the library and is meant to run in the PDF worker process.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pymupdf
+
+from reader.pdf.captions import CaptionHit, choose, find_captions
+from reader.pdf.document import opened_pdf
+from reader.pdf.metadata import PaperMetadata, extract_metadata, sane_info_title
+from reader.pdf.regions import find_region, page_graphics
+from reader.pdf.text import Line, PageContent, body_font_size, read_page, vocabulary
+from reader.pdf.thumbnails import render_region_thumbnail
+
+__all__ = [
+    "Caption",
+    "Extraction",
+    "PaperMetadata",
+    "extract_pdf",
+    "extract_document",
+    "extraction_to_json",
+    "render_region_thumbnail",
+]
+
+Rect = tuple[float, float, float, float]
+NO_TEXT_LAYER = "no text layer"
+
+
+@dataclass(frozen=True)
+class Caption:
+    label: str
+    kind: str
+    number: str
+    page: int
+    text: str
+    bbox: Rect
+    region: Rect | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    metadata: PaperMetadata
+    captions: tuple[Caption, ...]
+    page_count: int
+    has_text_layer: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _round(rect: Rect | None) -> Rect | None:
+    return None if rect is None else tuple(round(v, 2) for v in rect)  # type: ignore[return-value]
+
+
+def extract_document(doc: pymupdf.Document) -> Extraction:
+    """Extraction from an open document; never raises for odd content."""
+    warnings: list[str] = []
+    pages: list[list[Line]] = []
+    vectors: list[list[Rect]] = []
+    first_side: list[str] = []
+    for number in range(doc.page_count):
+        try:
+            content = read_page(doc[number])
+        except Exception:
+            content = PageContent([], [], [])
+            warnings.append(f"page {number + 1} could not be read")
+        pages.append(content.lines)
+        vectors.append(content.vectors)
+        if number == 0:
+            first_side = content.side_text
+    chars = sum(len(ln.text) for lines in pages for ln in lines)
+    has_text = chars >= 20
+    if not has_text:
+        warnings.append(NO_TEXT_LAYER)
+    body = body_font_size(pages)
+    try:
+        metadata = extract_metadata(doc, pages, body, first_side) if has_text else _info_only(doc)
+    except Exception:
+        metadata = PaperMetadata()
+        warnings.append("metadata could not be read")
+    vocab = vocabulary(pages)
+    hits: list[CaptionHit] = []
+    for number, lines in enumerate(pages):
+        try:
+            hits.extend(find_captions(lines, number + 1, body, vocab))
+        except Exception:
+            warnings.append(f"captions on page {number + 1} could not be read")
+    by_page: dict[int, list[CaptionHit]] = {}
+    for hit in hits:
+        by_page.setdefault(hit.page, []).append(hit)
+    checked: list[CaptionHit] = []
+    column = _column_width(pages, body)
+    regions: dict[int, Rect | None] = {}
+    for number, page_hits in by_page.items():
+        try:
+            page = doc[number - 1]
+            graphics = page_graphics(page, vectors[number - 1])
+            for hit in page_hits:
+                regions[id(hit)] = find_region(hit, pages[number - 1], graphics, page_hits, body, column, page.rect)
+                if regions[id(hit)] is not None:
+                    hit.score += 0.5  # a label with a picture beside it beats a list-of-figures entry
+        except Exception:
+            warnings.append(f"figure regions on page {number} could not be found")
+        checked.extend(page_hits)
+    captions = tuple(
+        Caption(
+            label=h.label,
+            kind=h.kind,
+            number=h.number,
+            page=h.page,
+            text=h.text,
+            bbox=_round(h.bbox),  # type: ignore[arg-type]
+            region=_round(regions.get(id(h))),
+        )
+        for h in choose(checked)
+    )
+    return Extraction(
+        metadata=metadata,
+        captions=captions,
+        page_count=doc.page_count,
+        has_text_layer=has_text,
+        warnings=tuple(warnings),
+    )
+
+
+def _column_width(pages: list[list[Line]], body: float) -> float:
+    widths = sorted(ln.width for lines in pages for ln in lines if abs(ln.size - body) < 0.6)
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 250.0
+
+
+def _info_only(doc: pymupdf.Document) -> PaperMetadata:
+    """Without a text layer only the Info dictionary can name the paper."""
+    return PaperMetadata(title=sane_info_title((doc.metadata or {}).get("title")))
+
+
+def extract_pdf(path: str | os.PathLike[str], password: str | None = None) -> Extraction:
+    """Metadata and captions of the PDF at ``path``.
+
+    Raises :class:`reader.errors.PdfError` only when the file cannot be opened at
+    all; anything odd inside a readable file becomes a warning instead.
+    """
+    with opened_pdf(path, password) as doc:
+        return extract_document(doc)
+
+
+def extraction_to_json(ex: Extraction) -> dict:
+    """The shape printed by ``reading-list extract FILE.pdf --json``."""
+    meta = ex.metadata
+    return {
+        "title": meta.title,
+        "authors": list(meta.authors),
+        "year": meta.year,
+        "venue": meta.venue,
+        "doi": meta.doi,
+        "arxiv_id": meta.arxiv_id,
+        "abstract": meta.abstract,
+        "page_count": ex.page_count,
+        "has_text_layer": ex.has_text_layer,
+        "warnings": list(ex.warnings),
+        "captions": [
+            {
+                "label": c.label,
+                "kind": c.kind,
+                "number": c.number,
+                "page": c.page,
+                "text": c.text,
+                "bbox": list(c.bbox),
+                "region": list(c.region) if c.region else None,
+            }
+            for c in ex.captions
+        ],
+    }
