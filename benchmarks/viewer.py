@@ -1,0 +1,198 @@
+"""Viewer benchmark: open latency, render overhead, UI-thread stall, memory.
+
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/viewer.py [--quick]``. Bounded
+to well under a minute of CPU on a 2-core machine. Targets (issue 3): first page
+< 150 ms, overhead <= 1.15x, stall p99 < 5 ms, memory < 500 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "papers"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_long_pdf(path: Path, pages: int = 300) -> Path:
+    import pymupdf
+
+    doc = pymupdf.open()
+    text = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt "
+            "ut labore et dolore magna aliqua. ") * 3
+    for number in range(pages):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((72, 72), f"Section {number + 1}", fontsize=16)
+        page.insert_textbox(pymupdf.Rect(72, 100, 540, 700), text * 6, fontsize=10)
+        page.draw_rect(pymupdf.Rect(100, 600, 300, 700), color=(0.2, 0.3, 0.8), fill=(0.8, 0.9, 1.0))
+    doc.save(path)
+    return path
+
+
+def pump(app, until, timeout: float = 10.0) -> bool:
+    deadline = time.perf_counter() + timeout
+    while not until():
+        if time.perf_counter() > deadline:
+            return False
+        app.processEvents()
+        time.sleep(0.0002)
+    return True
+
+
+def first_page_ms(app, client, path: Path) -> float:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from reader.ui.viewer.viewer_tab import ViewerTab
+
+    start = time.perf_counter()
+    tab = ViewerTab(client, path, path.stem)
+    tab.resize(1000, 800)
+    tab.show()
+
+    def painted() -> bool:
+        tab.view.viewport().repaint()
+        return tab.view.first_paint_with_page is not None
+
+    ok = pump(app, painted)
+    elapsed = ((tab.view.first_paint_with_page or 0) - start) * 1000 if ok else float("nan")
+    tab.close()
+    tab.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return elapsed
+
+
+def render_times(app, client, path: Path, scale: float, pages: int) -> tuple[list[float], list[float]]:
+    """Per page: request -> QImage in the cache (app path) vs get_pixmap here (raw), same size."""
+    import pymupdf
+
+    from reader.pdf.geometry import RenderKey
+
+    doc_id = client.open_document(path)
+    pump(app, lambda: client.document_info(doc_id) is not None)
+    app_ms, raw_ms = [], []
+    done: dict = {}
+    client.page_rendered.connect(lambda key, _img: done.__setitem__(key, time.perf_counter()))
+    owner = object()
+    count = min(pages, client.document_info(doc_id)["page_count"])
+    raw = pymupdf.open(path)
+    # warm both sides (fonts, page tree) at another scale, then interleave page by page
+    for page in range(count):
+        raw[page].get_pixmap(matrix=pymupdf.Matrix(0.3, 0.3))
+        key = RenderKey(doc_id, page, 0.3)
+        client.request_pages(owner, [key])
+        pump(app, lambda: key in done)
+    for page in range(count):
+        start = time.perf_counter()
+        raw[page].get_pixmap(matrix=pymupdf.Matrix(scale, scale))
+        raw_ms.append((time.perf_counter() - start) * 1000)
+        key = RenderKey(doc_id, page, scale)
+        start = time.perf_counter()
+        client.request_pages(owner, [key])
+        pump(app, lambda: key in done)
+        app_ms.append((done[key] - start) * 1000)
+    client.close_document(doc_id)
+    return app_ms, raw_ms
+
+
+def scroll_stall(app, client, path: Path) -> tuple[list[float], int, float]:
+    from PySide6.QtCore import Qt, QTimer
+
+    from reader.ui.viewer.viewer_tab import ViewerTab
+
+    tab = ViewerTab(client, path, path.stem)
+    tab.resize(1000, 900)
+    tab.show()
+    pump(app, tab.is_loaded)
+    bar = tab.view.verticalScrollBar()
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - 1.0))
+        last[0] = now
+
+    ticker = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer, timeout=tick)
+    rendered_before = len(client.cache)
+    scroller = QTimer(interval=16, timeout=lambda: bar.setValue(bar.value() + 450))
+    ticker.start()
+    scroller.start()
+    start = time.perf_counter()
+    pump(app, lambda: bar.value() >= bar.maximum(), timeout=60)
+    pump(app, lambda: False, timeout=0.5)
+    ticker.stop()
+    scroller.stop()
+    seconds = time.perf_counter() - start
+    renders = len(client.cache) - rendered_before
+    ui_rss = rss_mb(os.getpid())
+    tab.close()
+    tab.deleteLater()
+    return lateness[5:], renders, seconds, ui_rss
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from reader.ui.viewer.render_client import RenderClient
+
+    quick = "--quick" in sys.argv
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    client = RenderClient()
+    client.start()
+    papers = sorted(CORPUS.glob("*.pdf"))[: 6 if quick else None]
+    # let the render process finish importing, as it does while the main window builds
+    warm = client.open_document(papers[0])
+    pump(app, lambda: client.document_info(warm) is not None, timeout=20)
+    client.close_document(warm)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        long_pdf = make_long_pdf(Path(tmp) / "long-300.pdf")
+        print("== open -> first page visible (ms), 1000x800 tab, fit width ==")
+        times = []
+        for path in papers + [long_pdf]:
+            ms = first_page_ms(app, client, path)
+            times.append(ms)
+            print(f"  {path.name[:60]:60s} {ms:7.1f}")
+        print(f"  median {statistics.median(times):.1f}  max {max(times):.1f}  (target < 150)")
+
+        sample = CORPUS / "pm__2203.00130v1.pdf"
+        print(f"== render per page: app path vs raw page.get_pixmap, {sample.name}, 12 pages ==")
+        for scale in (1.0, 2.0):
+            app_ms, raw_ms = render_times(app, client, sample, scale, 12)
+            ratio = statistics.median(app_ms) / statistics.median(raw_ms)
+            print(f"  {int(scale * 100)}%: app median {statistics.median(app_ms):.1f} ms, raw median "
+                  f"{statistics.median(raw_ms):.1f} ms, overhead {ratio:.2f}x (target <= 1.15)")
+
+        print("== UI-thread stall while scrolling the 300-page document (1 ms timer lateness) ==")
+        lateness, renders, seconds, ui_rss = scroll_stall(app, client, long_pdf)
+        print(f"  {len(lateness)} ticks over {seconds:.1f} s, {renders} pages rendered: median "
+              f"{statistics.median(lateness):.2f} ms, p99 {pct(lateness, 0.99):.2f} ms, max {max(lateness):.2f} ms "
+              "(target p99 < 5)")
+        render_rss = rss_mb(client.pid) if client.pid else float("nan")
+        print("== memory after scrolling through all 300 pages ==")
+        print(f"  UI process RSS {ui_rss:.0f} MB, render process RSS {render_rss:.0f} MB, total "
+              f"{ui_rss + render_rss:.0f} MB; page cache {client.cache.size_bytes / 2**20:.0f} MB in "
+              f"{len(client.cache)} images (target < 500 MB)")
+    client.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Zoom steps and pixel sizes shared by the UI and the render process.
+
+Both sides must agree on the pixel size of a render before it happens: the UI
+sizes the shared-memory slot the render process draws into, so the arithmetic
+lives here, Qt-free and pymupdf-free.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+ZOOM_STEPS: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
+MIN_ZOOM = ZOOM_STEPS[0]
+MAX_ZOOM = ZOOM_STEPS[-1]
+BYTES_PER_PIXEL = 4  # BGRA, i.e. QImage.Format_RGB32 on little-endian machines
+
+
+class RenderKey(NamedTuple):
+    """Identifies one render: the same key always means the same pixels."""
+
+    doc_id: int
+    page: int
+    scale: float  # zoom x device pixel ratio, bucketed by bucket_scale
+    rotation: int = 0
+    dark: bool = False
+
+
+def clamp_zoom(zoom: float) -> float:
+    return min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+
+
+def next_zoom(zoom: float) -> float:
+    """The first step strictly above ``zoom``, so fit-width zooms land on a round step."""
+    for step in ZOOM_STEPS:
+        if step > zoom + 1e-3:
+            return step
+    return MAX_ZOOM
+
+
+def previous_zoom(zoom: float) -> float:
+    for step in reversed(ZOOM_STEPS):
+        if step < zoom - 1e-3:
+            return step
+    return MIN_ZOOM
+
+
+def bucket_scale(scale: float) -> float:
+    """Round a scale so that tiny float noise does not create distinct cache keys."""
+    return round(scale, 4)
+
+
+def render_size(width_pt: float, height_pt: float, scale: float) -> tuple[int, int]:
+    """Pixel size of a page rendered at ``scale``, rounded outwards as MuPDF does (plus slack).
+
+    Callers use this to size buffers, so erring one pixel large is harmless.
+    """
+    return max(1, math.ceil(width_pt * scale) + 1), max(1, math.ceil(height_pt * scale) + 1)
+
+
+def buffer_bytes(width_pt: float, height_pt: float, scale: float) -> int:
+    w, h = render_size(width_pt, height_pt, scale)
+    return w * h * BYTES_PER_PIXEL

@@ -1,0 +1,1 @@
+"""The embedded PDF viewer: a tab that shows one paper, fed by the render process."""

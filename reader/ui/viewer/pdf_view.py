@@ -1,0 +1,447 @@
+"""The scrolling page surface: paints from the cache and asks for what is missing.
+
+Painting never waits: a page without a render at the current scale is drawn from
+a render at another scale (scaled) or as a blank sheet of the right size, and the
+render client is told which pages matter now (visible ones first, then one
+screen ahead in the scroll direction), replacing any older wish.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from reader.pdf import textsel
+from reader.pdf.geometry import RenderKey, bucket_scale, clamp_zoom, next_zoom, previous_zoom
+from reader.ui.viewer.page_layout import PageLayout
+from reader.ui.viewer.pdf_paint import paint_view
+from reader.ui.viewer.render_client import RenderClient
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+SETTLE_MS = 400
+
+
+class PdfView(QAbstractScrollArea):
+    page_changed = Signal(int)
+    zoom_changed = Signal(float)
+    position_settled = Signal(int, float)
+    status_message = Signal(str)  # link targets on hover, blocked links
+
+    def __init__(self, client: RenderClient, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.doc_id: int | None = None
+        self.layout_: PageLayout | None = None
+        self.fit_mode: str | None = "width"
+        self.dark = False
+        self._page = 0
+        self._page_override: int | None = None
+        self._programmatic = False
+        self._last_scroll = 0
+        self._direction = 1
+        self._errors: dict[int, str] = {}
+        self._words: dict[int, list] = {}
+        self._links: dict[int, list[dict[str, Any]]] = {}
+        self._info_pending: set[int] = set()
+        self._hits: list[tuple[int, tuple]] = []
+        self._hit_index = -1
+        self._selection: dict[int, tuple[int, int]] = {}
+        self._anchor: tuple[int, float, float] | None = None
+        self._press_link: dict[str, Any] | None = None
+        self._press_pos = QPointF()
+        self._flash: tuple[int, tuple] | None = None
+        self.history: list[tuple[int, float]] = []
+        self.first_paint_with_page: float | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.setFrameShape(QAbstractScrollArea.Shape.NoFrame)
+        self._request_timer = QTimer(self, singleShot=True, interval=0, timeout=self._request_pages)
+        self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle_timer.timeout.connect(lambda: self.position_settled.emit(self.current_page(), self.zoom()))
+        self._flash_timer = QTimer(self, singleShot=True, interval=1500)
+        self._flash_timer.timeout.connect(self._clear_flash)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
+        client.page_rendered.connect(self._on_rendered)
+        client.page_failed.connect(self._on_failed)
+        client.page_info_ready.connect(self._on_page_info)
+        client.restarted.connect(self._on_restarted)
+
+    # document ------------------------------------------------------------------
+
+    def set_document(self, doc_id: int, info: dict[str, Any], page: int = 0, zoom: float | None = None) -> None:
+        self.doc_id = doc_id
+        self.layout_ = PageLayout(info["page_sizes"])
+        self._errors.clear()
+        self._words.clear()
+        self._links.clear()
+        self._info_pending.clear()
+        self._selection.clear()
+        self._hits = []
+        self.fit_mode = None if zoom else "width"
+        self._apply_zoom(zoom or self._fit_zoom(), keep=False)
+        self.go_to_page(page)
+
+    def page_count(self) -> int:
+        return self.layout_.page_count if self.layout_ else 0
+
+    def zoom(self) -> float:
+        return self.layout_.zoom if self.layout_ else 1.0
+
+    def current_page(self) -> int:
+        return self._page
+
+    # zoom ----------------------------------------------------------------------
+
+    def _fit_zoom(self) -> float:
+        assert self.layout_ is not None
+        width = self.viewport().width() or 800
+        if self.fit_mode == "page":
+            return self.layout_.fit_page_zoom(width, self.viewport().height() or 600, self._page)
+        return self.layout_.fit_width_zoom(width)
+
+    def set_fit_mode(self, mode: str | None) -> None:
+        self.fit_mode = mode
+        if mode and self.layout_:
+            page = self._page
+            self._apply_zoom(self._fit_zoom(), keep=mode == "width")
+            if mode == "page":
+                self.go_to_page(page)
+
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        self.fit_mode = None
+        self._apply_zoom(clamp_zoom(zoom), anchor=anchor)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next_zoom(self.zoom()))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(previous_zoom(self.zoom()))
+
+    def _apply_zoom(self, zoom: float, anchor: QPointF | None = None, keep: bool = True) -> None:
+        layout = self.layout_
+        if layout is None:
+            return
+        anchor = anchor or QPointF(self.viewport().width() / 2, 0)
+        sx, sy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        page = layout.page_at(sy + anchor.y())
+        point = layout.to_page(page, sx + anchor.x(), sy + anchor.y())
+        layout.set_zoom(zoom)
+        self._update_scrollbars()
+        if keep:
+            x, y = layout.from_page(page, *point)
+            self.horizontalScrollBar().setValue(round(x - anchor.x()))
+            self.verticalScrollBar().setValue(round(y - anchor.y()))
+        self.viewport().update()
+        self._request_timer.start()
+        self._settle_timer.start()
+        self.zoom_changed.emit(zoom)
+
+    def _update_scrollbars(self) -> None:
+        layout = self.layout_
+        if layout is None:
+            return
+        vw, vh = self.viewport().width(), self.viewport().height()
+        layout.set_viewport_width(vw)
+        vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
+        vbar.setRange(0, max(0, round(layout.content_height - vh)))
+        vbar.setPageStep(vh)
+        vbar.setSingleStep(40)
+        hbar.setRange(0, max(0, round(layout.content_width - vw)))
+        hbar.setPageStep(vw)
+        hbar.setSingleStep(40)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.layout_ is not None:
+            if self.fit_mode:
+                self._apply_zoom(self._fit_zoom())
+            else:
+                self._update_scrollbars()
+            self._request_timer.start()
+
+    # navigation ----------------------------------------------------------------
+
+    def go_to_page(self, page: int, y_pt: float | None = None, flash_rect: tuple | None = None) -> None:
+        layout = self.layout_
+        if layout is None:
+            return
+        page = max(0, min(layout.page_count - 1, page))
+        x, y, _, _ = layout.page_rect(page)
+        target = y - 10 if y_pt is None else layout.from_page(page, 0, y_pt)[1] - 20
+        self._page_override = page
+        self._scroll_to(target)
+        self._set_page(page)
+        if flash_rect is not None:
+            self._flash = (page, tuple(flash_rect))
+            self._flash_timer.start()
+            fx, fy = layout.from_page(page, flash_rect[0], flash_rect[1])
+            if not (self.verticalScrollBar().value() <= fy <= self.verticalScrollBar().value() + self.viewport().height() - 40):
+                self._scroll_to(fy - self.viewport().height() / 3)
+            self.viewport().update()
+        self._request_timer.start()
+
+    def remember_position(self) -> None:
+        if self.layout_ is not None:
+            sy = self.verticalScrollBar().value()
+            page = self.layout_.page_at(sy + 20)
+            self.history.append((page, self.layout_.to_page(page, 0, sy + 20)[1]))
+
+    def back(self) -> bool:
+        if not self.history:
+            return False
+        page, y = self.history.pop()
+        self.go_to_page(page, y)
+        return True
+
+    def _set_page(self, page: int) -> None:
+        if page != self._page:
+            self._page = page
+            self.page_changed.emit(page)
+        self._settle_timer.start()
+
+    def _on_scrolled(self) -> None:
+        value = self.verticalScrollBar().value()
+        if value != self._last_scroll:
+            self._direction = 1 if value > self._last_scroll else -1
+            self._last_scroll = value
+        if not self._programmatic:
+            self._page_override = None
+        if self.layout_ is not None and self._page_override is None:
+            self._set_page(self.layout_.page_at(value + self.viewport().height() / 4))
+        self.viewport().update()
+        self._request_timer.start()
+
+    def _scroll_to(self, y: float) -> None:
+        """Scroll without forgetting which page was asked for (the last pages cannot reach the top)."""
+        self._programmatic = True
+        try:
+            self.verticalScrollBar().setValue(round(y))
+        finally:
+            self._programmatic = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        vbar, hbar, key = self.verticalScrollBar(), self.horizontalScrollBar(), event.key()
+        mods = event.modifiers()
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif key == Qt.Key.Key_Home and not mods & Qt.KeyboardModifier.AltModifier:
+            self.go_to_page(0)
+        elif key == Qt.Key.Key_End:
+            self.go_to_page(self.page_count() - 1)
+        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            vbar.setValue(vbar.value() + vbar.pageStep() - 30)
+        elif key == Qt.Key.Key_PageUp:
+            vbar.setValue(vbar.value() - vbar.pageStep() + 30)
+        elif key == Qt.Key.Key_Down:
+            vbar.setValue(vbar.value() + vbar.singleStep())
+        elif key == Qt.Key.Key_Up:
+            vbar.setValue(vbar.value() - vbar.singleStep())
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not mods:
+            step = 1 if key == Qt.Key.Key_Right else -1
+            if hbar.maximum() > 0:
+                hbar.setValue(hbar.value() + step * hbar.singleStep())
+            else:
+                self.go_to_page(self._page + step)
+        else:
+            super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                zoom = next_zoom(self.zoom()) if delta > 0 else previous_zoom(self.zoom())
+                self.set_zoom(zoom, anchor=event.position())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # rendering -------------------------------------------------------------------
+
+    def _key(self, page: int, dpr: float | None = None) -> RenderKey:
+        assert self.doc_id is not None
+        scale = bucket_scale(self.zoom() * (dpr or self.devicePixelRatioF()))
+        return RenderKey(self.doc_id, page, scale, 0, self.dark)
+
+    def visible_pages(self) -> list[int]:
+        if self.layout_ is None:
+            return []
+        y = self.verticalScrollBar().value()
+        return self.layout_.visible_pages(y, y + self.viewport().height())
+
+    def _request_pages(self) -> None:
+        layout = self.layout_
+        if layout is None or self.doc_id is None or not self.isVisible():
+            return
+        y, h = self.verticalScrollBar().value(), self.viewport().height()
+        visible = layout.visible_pages(y, y + h)
+        centre = y + h / 2
+        visible.sort(key=lambda p: abs(layout.page_rect(p)[1] + layout.page_rect(p)[3] / 2 - centre))
+        ahead_y = (y + h, y + 2 * h) if self._direction > 0 else (y - h, y)
+        ahead = [p for p in layout.visible_pages(*ahead_y) if p not in visible]
+        keys = [self._key(p) for p in visible + ahead]
+        self.client.cache.pin(id(self), {self._key(p) for p in visible})
+        self.client.request_pages(self, keys)
+        for page in visible:
+            if page not in self._words and page not in self._info_pending:
+                self._info_pending.add(page)
+                self.client.request_page_info(self.doc_id, page)
+
+    def _on_rendered(self, key: RenderKey, _image: QImage) -> None:
+        if key.doc_id == self.doc_id:
+            self._errors.pop(key.page, None)
+            if key.page in self.visible_pages():
+                self.viewport().update()
+
+    def _on_failed(self, key: RenderKey, message: str) -> None:
+        if key.doc_id == self.doc_id:
+            self._errors[key.page] = message
+            self.viewport().update()
+
+    def _on_page_info(self, doc_id: int, page: int, payload: dict) -> None:
+        if doc_id == self.doc_id:
+            self._info_pending.discard(page)
+            self._words[page] = payload.get("words", [])
+            self._links[page] = payload.get("links", [])
+
+    def _on_restarted(self) -> None:
+        self._info_pending.clear()
+        self._request_timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.client.forget(self)
+        super().hideEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._request_timer.start()
+
+    def set_dark(self, dark: bool) -> None:
+        self.dark = dark
+        self.viewport().update()
+        self._request_timer.start()
+
+    # painting ----------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self.viewport())
+        try:
+            if paint_view(self, painter) and self.first_paint_with_page is None:
+                self.first_paint_with_page = time.perf_counter()
+        finally:
+            painter.end()
+
+    # find, selection, links ----------------------------------------------------------
+
+    def set_find_hits(self, hits: list[tuple[int, tuple]], index: int = -1) -> None:
+        self._hits = hits
+        self.show_hit(index)
+
+    def show_hit(self, index: int) -> None:
+        self._hit_index = index
+        if 0 <= index < len(self._hits) and self.layout_ is not None:
+            page, rect = self._hits[index]
+            _, y = self.layout_.from_page(page, rect[0], rect[1])
+            top = self.verticalScrollBar().value()
+            if not top + 20 <= y <= top + self.viewport().height() - 40:
+                self.verticalScrollBar().setValue(round(y - self.viewport().height() / 3))
+            self._set_page(page)
+        self.viewport().update()
+
+    def _page_point(self, pos: QPointF) -> tuple[int, float, float] | None:
+        layout = self.layout_
+        if layout is None:
+            return None
+        x = pos.x() + self.horizontalScrollBar().value()
+        y = pos.y() + self.verticalScrollBar().value()
+        page = layout.page_at(y)
+        px, py = layout.to_page(page, x, y)
+        return page, px, py
+
+    def _link_at(self, pos: QPointF) -> dict[str, Any] | None:
+        point = self._page_point(pos)
+        if point is None:
+            return None
+        page, x, y = point
+        for link in self._links.get(page, []):
+            x0, y0, x1, y1 = link["rect"]
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                return link
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mousePressEvent(event)
+        self.setFocus()
+        self._press_pos = event.position()
+        self._press_link = self._link_at(event.position())
+        self._anchor = self._page_point(event.position())
+        if self._selection:
+            self._selection = {}
+            self.viewport().update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.buttons() & Qt.MouseButton.LeftButton and self._anchor is not None:
+            if (event.position() - self._press_pos).manhattanLength() > 3:
+                self._press_link = None
+                focus = self._page_point(event.position())
+                if focus is not None:
+                    self._selection = textsel.select(self._words, self._anchor, focus)
+                    self.viewport().update()
+            return
+        link = self._link_at(event.position())
+        point = self._page_point(event.position())
+        if link is not None:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            text = f"Go to page {link['page'] + 1}" if link["kind"] == "goto" else link.get("uri") or ""
+            self.viewport().setToolTip(text)
+            self.status_message.emit(text)
+        else:
+            over_text = point is not None and textsel.word_at(self._words.get(point[0], []), point[1], point[2]) is not None
+            self.viewport().setCursor(Qt.CursorShape.IBeamCursor if over_text else Qt.CursorShape.ArrowCursor)
+            if self.viewport().toolTip():
+                self.viewport().setToolTip("")
+                self.status_message.emit("")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        link, self._press_link = self._press_link, None
+        if link is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.activate_link(link)
+
+    def activate_link(self, link: dict[str, Any]) -> None:
+        if link["kind"] == "goto":
+            self.remember_position()
+            self.go_to_page(link["page"], link.get("y"))
+            return
+        uri = (link.get("uri") or "").strip()
+        scheme = QUrl(uri).scheme().lower()
+        if link["kind"] == "uri" and scheme in SAFE_SCHEMES:
+            QDesktopServices.openUrl(QUrl(uri))
+            self.status_message.emit(f"Opened {uri}")
+        else:
+            self.status_message.emit(f"Link not opened (only web and mail links are): {uri or 'unknown target'}")
+
+    def selected_text(self) -> str:
+        return textsel.selected_text(self._words, self._selection)
+
+    def copy_selection(self) -> bool:
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return bool(text)
+
+    def select_between(self, anchor: tuple[int, float, float], focus: tuple[int, float, float]) -> None:
+        self._selection = textsel.select(self._words, anchor, focus)
+        self.viewport().update()
+
+    def _clear_flash(self) -> None:
+        self._flash = None
+        self.viewport().update()
+
+    @staticmethod
+    def page_color(dark: bool) -> QColor:
+        return QColor(0x1E, 0x1F, 0x22) if dark else QColor(Qt.GlobalColor.white)

@@ -1,0 +1,250 @@
+"""Qt side of the render process: one per app, shared by every viewer tab.
+
+A QSocketNotifier on the pipe wakes the GUI thread only when a reply is waiting,
+so nothing polls and nothing blocks. At most two renders are in flight: the
+server always has the next page ready to start, while everything else stays in
+the queue where a newer wish can still replace it. If the child dies, it is
+started again, every open document is reopened under the same id, and the views
+are asked to request their pages again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtGui import QImage
+
+from reader.pdf.geometry import RenderKey
+from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
+from reader.pdf.render_queue import RenderQueue
+from reader.ui.viewer.page_cache import PageCache
+
+log = logging.getLogger(__name__)
+
+MAX_RESTARTS_PER_MINUTE = 5
+
+
+class RenderClient(QObject):
+    document_opened = Signal(int, object)  # doc_id, DocInfo as dict
+    document_failed = Signal(int, str, str)  # doc_id, "password" | "error", message
+    page_rendered = Signal(object, QImage)  # RenderKey, image (already in the cache)
+    page_failed = Signal(object, str)  # RenderKey, message
+    page_info_ready = Signal(int, int, object)  # doc_id, page, {"words": [...], "links": [...]}
+    find_done = Signal(int, int, object)  # doc_id, search id, [(page, rect)]
+    restarted = Signal()
+
+    def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
+        super().__init__(parent)
+        self.cache = PageCache(cache_budget) if cache_budget else PageCache()
+        self._process = RenderProcess()
+        self._notifier: QSocketNotifier | None = None
+        self._queue = RenderQueue()
+        self._ids = itertools.count(1)
+        self._docs: dict[int, tuple[str, str | None]] = {}
+        self._infos: dict[int, dict[str, Any]] = {}
+        self._renders: dict[int, tuple[RenderKey, int]] = {}  # req_id -> (key, slot)
+        self._requests: dict[int, tuple] = {}  # other in-flight messages, re-sent after a restart
+        self._info_pages: dict[int, tuple[int, int]] = {}
+        self._find_ids: dict[int, tuple[int, int]] = {}
+        self._restarts: list[float] = []
+        self._running = False
+        self.failed_renders = 0
+
+    # lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        """Spawn the render process; call at app start-up so its cost is hidden."""
+        if self._running:
+            return
+        self._process.start()
+        self._watch()
+        self._running = True
+
+    def shutdown(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._unwatch()
+        self._process.stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def _watch(self) -> None:
+        self._notifier = QSocketNotifier(self._process.fileno, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_readable)
+
+    def _unwatch(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+
+    def _restart(self) -> None:
+        if not self._running:
+            return
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < 60] + [now]
+        self._unwatch()
+        self._process.reap()
+        if len(self._restarts) > MAX_RESTARTS_PER_MINUTE:
+            log.error("render process keeps dying; giving up")
+            self._running = False
+            for doc_id in self._docs:
+                self.document_failed.emit(doc_id, "error", "The PDF renderer stopped working. Restart the app.")
+            return
+        log.warning("render process died; restarting")
+        self._process.start()
+        self._watch()
+        self._renders.clear()
+        for doc_id, (path, password) in self._docs.items():
+            self._process.send(("open", doc_id, path, password))
+        for message in self._requests.values():
+            self._process.send(message)
+        self.restarted.emit()
+        self._pump()
+
+    # documents -----------------------------------------------------------------
+
+    def open_document(self, path: Path | str, password: str | None = None, doc_id: int | None = None) -> int:
+        """Returns the id at once; ``document_opened`` or ``document_failed`` follows."""
+        doc_id = doc_id if doc_id is not None else next(self._ids)
+        self._docs[doc_id] = (str(path), password)
+        self._infos.pop(doc_id, None)
+        self._send(("open", doc_id, str(path), password))
+        return doc_id
+
+    def close_document(self, doc_id: int) -> None:
+        if self._docs.pop(doc_id, None) is None:
+            return
+        self._infos.pop(doc_id, None)
+        self._queue.discard_document(doc_id)
+        self.cache.drop_document(doc_id)
+        self._send(("close", doc_id))
+
+    def document_info(self, doc_id: int) -> dict[str, Any] | None:
+        return self._infos.get(doc_id)
+
+    def request_pages(self, owner: object, keys: list[RenderKey], priority: int = 0) -> None:
+        """State every page ``owner`` wants now, most urgent first; replaces its previous wish."""
+        busy = {key for key, _ in self._renders.values()}
+        wanted = [k for k in keys if k not in busy and self.cache.get(k) is None and k.doc_id in self._infos]
+        self._queue.replace(id(owner), wanted, priority)
+        self._pump()
+
+    def forget(self, owner: object) -> None:
+        self._queue.forget(id(owner))
+        self.cache.unpin(id(owner))
+
+    def request_page_info(self, doc_id: int, page: int) -> None:
+        req_id = next(self._ids)
+        self._info_pages[req_id] = (doc_id, page)
+        self._send_tracked(req_id, ("info", req_id, doc_id, page))
+
+    def find(self, doc_id: int, query: str) -> int:
+        req_id = next(self._ids)
+        self._find_ids[req_id] = (doc_id, req_id)
+        self._send_tracked(req_id, ("find", req_id, doc_id, query))
+        return req_id
+
+    def crash_for_testing(self) -> None:
+        """Make the child exit abruptly, as a segfault in MuPDF would."""
+        self._send(("crash",))
+
+    # plumbing ------------------------------------------------------------------
+
+    def _send(self, message: tuple) -> None:
+        if self._running and not self._process.send(message):
+            self._restart()
+
+    def _send_tracked(self, req_id: int, message: tuple) -> None:
+        self._requests[req_id] = message
+        self._send(message)
+
+    def _pump(self) -> None:
+        while self._running and len(self._renders) < MAX_IN_FLIGHT:
+            slot = self._process.free_slot()
+            if slot is None:
+                return
+            key = self._queue.pop({k for k, _ in self._renders.values()})
+            if key is None:
+                return
+            info = self._infos.get(key.doc_id)
+            if info is None:
+                continue
+            width, height = info["page_sizes"][key.page]
+            name, size = self._process.take_slot(slot, width, height, key.scale)
+            req_id = next(self._ids)
+            self._renders[req_id] = (key, slot)
+            if not self._process.send(("render", req_id, tuple(key), name, size)):
+                self._restart()
+                return
+
+    def _on_readable(self) -> None:
+        try:
+            while self._running and self._process.poll():
+                self._dispatch(self._process.receive())
+        except EOFError:
+            self._restart()
+            return
+        self._pump()
+
+    def _dispatch(self, message: tuple) -> None:
+        op = message[0]
+        if op == "rendered":
+            _, req_id, width, height, stride = message
+            entry = self._renders.pop(req_id, None)
+            if entry is None:
+                return
+            key, slot = entry
+            image = QImage(width, height, QImage.Format.Format_RGB32)
+            if image.bytesPerLine() == stride:
+                image.bits()[: stride * height] = self._process.slot_buffer(slot)[: stride * height]
+            else:
+                source = self._process.slot_buffer(slot)
+                for row in range(height):
+                    image.scanLine(row)[:stride] = source[row * stride : (row + 1) * stride]
+            self._process.release_slot(slot)
+            self.cache.put(key, image)
+            self.page_rendered.emit(key, image)
+        elif op == "failed":
+            _, req_id, text = message
+            entry = self._renders.pop(req_id, None)
+            if entry is not None:
+                self._process.release_slot(entry[1])
+                self.failed_renders += 1
+                self.page_failed.emit(entry[0], text)
+            elif req_id in self._info_pages:
+                self._requests.pop(req_id, None)
+                doc_id, page = self._info_pages.pop(req_id)
+                self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
+        elif op == "opened":
+            _, doc_id, info = message
+            if doc_id in self._docs:
+                self._infos[doc_id] = info
+                self.document_opened.emit(doc_id, info)
+        elif op == "open_failed":
+            _, doc_id, kind, text = message
+            if doc_id in self._docs:
+                self.document_failed.emit(doc_id, kind, text)
+        elif op == "info":
+            _, req_id, payload = message
+            self._requests.pop(req_id, None)
+            if req_id in self._info_pages:
+                doc_id, page = self._info_pages.pop(req_id)
+                self.page_info_ready.emit(doc_id, page, payload)
+        elif op == "found":
+            _, req_id, hits = message
+            self._requests.pop(req_id, None)
+            if req_id in self._find_ids:
+                doc_id, search_id = self._find_ids.pop(req_id)
+                self.find_done.emit(doc_id, search_id, hits)

@@ -1,0 +1,383 @@
+"""One open paper: toolbar, outline/thumbnail side panel, page view, find bar.
+
+The tab owns no PDF state of its own beyond a document id in the shared render
+client; a missing, locked or broken file turns the page area into a placeholder
+that says what is wrong and offers the one useful action.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
+    QStackedWidget, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from reader.pdf.geometry import ZOOM_STEPS
+from reader.ui.viewer.find_bar import FindBar
+from reader.ui.viewer.outline import OutlineView
+from reader.ui.viewer.pdf_view import PdfView
+from reader.ui.viewer.render_client import RenderClient
+from reader.ui.viewer.thumbnails import ThumbnailList
+
+FIT_WIDTH, FIT_PAGE = "Fit width", "Fit page"
+
+
+def _icon(widget: QWidget, theme: str, fallback: QStyle.StandardPixmap | None) -> QIcon | None:
+    """The desktop theme's icon; else Qt's closest standard one; else none (the action shows its text)."""
+    if QIcon.hasThemeIcon(theme):
+        return QIcon.fromTheme(theme)
+    return widget.style().standardIcon(fallback) if fallback is not None else None
+
+
+class ViewerTab(QWidget):
+    position_changed = Signal(int, float)
+    locate_requested = Signal()
+
+    def __init__(self, client: RenderClient, pdf_path: Path, title: str, initial_page: int = 0,
+                 initial_zoom: float | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.pdf_path = Path(pdf_path)
+        self.title = title
+        self._initial_page, self._initial_zoom = initial_page, initial_zoom
+        self._pending_flash: tuple | None = None
+        self._doc_id: int | None = None
+        self._loaded = False
+        self._password: str | None = None
+        self._search_id = -1
+        self._hits: list = []
+        self._hit_index = -1
+        self._open_docs: list[int] = []
+        self.password_dialog: QInputDialog | None = None
+        self._build()
+        client.document_opened.connect(self._on_opened)
+        client.document_failed.connect(self._on_failed)
+        client.find_done.connect(self._on_found)
+        open_docs, owner = self._open_docs, client
+        self.destroyed.connect(lambda *_: [owner.close_document(d) for d in open_docs])
+        self._open()
+
+    # construction ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.view = PdfView(self.client, self)
+        self.find_bar = FindBar(self)
+        self.find_bar.hide()
+        self.status = QLabel(self)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setContentsMargins(6, 0, 6, 2)
+        self.status.hide()
+        self.outline = OutlineView(self)
+        self.thumbnails = ThumbnailList(self.client, self)
+        self.side = QTabWidget(self)
+        self.side.setDocumentMode(True)
+        self.side.addTab(self.outline, "Contents")
+        self.side.addTab(self.thumbnails, "Pages")
+        self.side.hide()
+
+        reading = QWidget(self)
+        column = QVBoxLayout(reading)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.find_bar)
+        column.addWidget(self.status)
+        self.placeholder = QWidget(self)
+        self.placeholder_icon = QLabel(self.placeholder, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.placeholder_text = QLabel(self.placeholder, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.placeholder_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.placeholder_button = QPushButton(self.placeholder)
+        self.placeholder_button.clicked.connect(self._placeholder_action)
+        box = QVBoxLayout(self.placeholder)
+        box.addStretch(1)
+        box.addWidget(self.placeholder_icon)
+        box.addWidget(self.placeholder_text)
+        box.addWidget(self.placeholder_button, 0, Qt.AlignmentFlag.AlignCenter)
+        box.addStretch(2)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(reading)
+        self.stack.addWidget(self.placeholder)
+
+        self.splitter = splitter = QSplitter(self)
+        splitter.addWidget(self.side)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 800])
+        self.toolbar = self._build_toolbar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+
+        self.view.page_changed.connect(self._on_page_changed)
+        self.view.zoom_changed.connect(self._on_zoom_changed)
+        self.view.position_settled.connect(self.position_changed)
+        self.view.status_message.connect(self._show_status)
+        self.outline.entry_activated.connect(lambda page, y: self._jump(page, y))
+        self.thumbnails.page_activated.connect(lambda page: self._jump(page, None))
+        self.find_bar.search_requested.connect(self._search)
+        self.find_bar.step_requested.connect(self._step_hit)
+        self.find_bar.closed.connect(self._close_find)
+
+    def _action(self, text: str, icon: QIcon | None, shortcuts: list, slot, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(icon)
+        elif text.startswith("Zoom"):
+            action.setIconText("−" if text.endswith("out") else "+")
+        sequences = {QKeySequence(s).toString(): QKeySequence(s) for s in shortcuts}
+        action.setShortcuts([seq for text, seq in sequences.items() if text])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        if shortcuts:
+            action.setToolTip(f"{text} ({QKeySequence(shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.addAction(action)
+        return action
+
+    def _build_toolbar(self) -> QWidget:
+        bar = QToolBar(self)
+        bar.setIconSize(QSize(18, 18))
+        sp = QStyle.StandardPixmap
+        self.sidebar_action = self._action("Side panel", _icon(self, "sidebar-show", sp.SP_FileDialogListView), ["F9"],
+                                           self._show_side, checkable=True)
+        self.back_action = self._action("Back", _icon(self, "go-previous", sp.SP_ArrowBack), ["Alt+Left"], self.back)
+        previous = self._action("Previous page", _icon(self, "go-up", sp.SP_ArrowUp), [], lambda: self._jump(self.current_page() - 1, None, False))
+        following = self._action("Next page", _icon(self, "go-down", sp.SP_ArrowDown), [], lambda: self._jump(self.current_page() + 1, None, False))
+        self.page_box = QSpinBox(self, minimum=1, maximum=1, keyboardTracking=False)
+        self.page_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.page_box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.page_box.setFixedWidth(52)
+        self.page_box.valueChanged.connect(lambda value: self._jump(value - 1, None))
+        self.page_total = QLabel(" / 0 ", self)
+        zoom_out = self._action("Zoom out", _icon(self, "zoom-out", None),
+                                ["Ctrl+-", QKeySequence.StandardKey.ZoomOut], self.view.zoom_out)
+        zoom_in = self._action("Zoom in", _icon(self, "zoom-in", None),
+                               ["Ctrl++", QKeySequence.StandardKey.ZoomIn, "Ctrl+="], self.view.zoom_in)
+        self._action("Actual size", None, ["Ctrl+0"], lambda: self.view.set_zoom(1.0))
+        self.zoom_box = QComboBox(self, editable=True)
+        self.zoom_box.addItems([FIT_WIDTH, FIT_PAGE] + [f"{round(z * 100)}%" for z in ZOOM_STEPS])
+        self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.zoom_box.setMinimumContentsLength(8)
+        self.zoom_box.textActivated.connect(self._zoom_text)
+        self.find_action = self._action("Find", _icon(self, "edit-find", sp.SP_FileDialogContentsView),
+                                        [QKeySequence.StandardKey.Find], self.show_find)
+        self.dark_action = self._action("Dark pages", _icon(self, "weather-clear-night", None), [],
+                                        self.view.set_dark, checkable=True)
+        self.dark_action.setToolTip("Dark reading mode: dark pages, light text, figures unchanged")
+        for item in (self.sidebar_action, None, self.back_action, previous, following, self.page_box, self.page_total,
+                     None, zoom_out, self.zoom_box, zoom_in):
+            if item is None:
+                bar.addSeparator()
+            elif isinstance(item, QAction):
+                bar.addAction(item)
+            else:
+                bar.addWidget(item)
+        right = QToolBar(self)
+        right.setIconSize(bar.iconSize())
+        right.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        right.addAction(self.find_action)
+        right.addAction(self.dark_action)
+        strip = QWidget(self)
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(bar, 1)
+        row.addWidget(right)
+        return strip
+
+    # opening -------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        self._loaded = False
+        if not self.pdf_path.exists():
+            self._show_placeholder(f"The file for “{self.title}” is missing:\n{self.pdf_path}", "Locate…",
+                                   QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return
+        self._doc_id = self.client.open_document(self.pdf_path, self._password)
+        self._open_docs.append(self._doc_id)
+        self._show_placeholder("Opening…", None, None)
+
+    def _on_opened(self, doc_id: int, info: dict) -> None:
+        if doc_id != self._doc_id or self._loaded:
+            return
+        self._loaded = True
+        self.view.set_document(doc_id, info, self._initial_page, self._initial_zoom)
+        self.page_box.blockSignals(True)
+        self.page_box.setMaximum(info["page_count"])
+        self.page_box.setValue(self.view.current_page() + 1)
+        self.page_box.blockSignals(False)
+        self.page_total.setText(f" / {info['page_count']} ")
+        self.outline.set_toc(info.get("toc") or [])
+        has_toc = bool(info.get("toc"))
+        self.side.setTabEnabled(0, has_toc)
+        self.side.setCurrentIndex(0 if has_toc else 1)
+        self.thumbnails.set_document(doc_id, info["page_sizes"])
+        self.sidebar_action.setChecked(has_toc)
+        self._show_side(has_toc)
+        self.stack.setCurrentIndex(0)
+        self.view.setFocus()
+        if info.get("repaired"):
+            self._show_status("This file is damaged; showing what could be recovered.")
+        if self._pending_flash is not None:
+            page, rect = self._pending_flash
+            self._pending_flash = None
+            self.view.go_to_page(page, flash_rect=rect)
+
+    def _on_failed(self, doc_id: int, kind: str, message: str) -> None:
+        if doc_id != self._doc_id:
+            return
+        if kind == "password":
+            retry = self._password is not None
+            self._show_placeholder(message, "Enter password…", QStyle.StandardPixmap.SP_MessageBoxQuestion)
+            self.ask_password(retry)
+        elif not self.pdf_path.exists():
+            self._open_docs.clear()
+            self._open()
+        else:
+            self._show_placeholder(message, "Try again", QStyle.StandardPixmap.SP_MessageBoxCritical)
+
+    def ask_password(self, retry: bool = False) -> None:
+        """Window-modal but asynchronous, so the event loop (and the other tabs) keep running."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Password required")
+        prompt = "The password was not correct. Try again:" if retry else f"“{self.title}” is protected by a password:"
+        dialog.setLabelText(prompt)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(self._password_given)
+        dialog.finished.connect(dialog.deleteLater)
+        self.password_dialog = dialog
+        dialog.open()
+
+    def _password_given(self, password: str) -> None:
+        self.password_dialog = None
+        self._password = password
+        self._release()
+        self._open()
+
+    def _show_placeholder(self, text: str, button: str | None, icon: QStyle.StandardPixmap | None) -> None:
+        self.placeholder_text.setText(text)
+        self.placeholder_button.setVisible(button is not None)
+        self.placeholder_button.setText(button or "")
+        self.placeholder_icon.setPixmap(self.style().standardIcon(icon).pixmap(48, 48) if icon is not None else QIcon().pixmap(1))
+        self.stack.setCurrentIndex(1)
+
+    def _placeholder_action(self) -> None:
+        label = self.placeholder_button.text()
+        if label.startswith("Locate"):
+            self.locate_requested.emit()
+        elif label.startswith("Enter password"):
+            self.ask_password()
+        else:
+            self._release()
+            self._open()
+
+    def _release(self) -> None:
+        for doc_id in self._open_docs:
+            self.client.close_document(doc_id)
+        self._open_docs.clear()
+        self._doc_id = None
+        self._loaded = False
+
+    # public API -------------------------------------------------------------------------
+
+    def set_pdf_path(self, path: Path) -> None:
+        self._initial_page, self._initial_zoom = self.current_page(), (self.zoom() if self._loaded else self._initial_zoom)
+        self._release()
+        self.pdf_path = Path(path)
+        self._password = None
+        self._open()
+
+    def go_to_page(self, page: int, flash_rect: tuple | None = None) -> None:
+        if self._loaded:
+            self.view.go_to_page(page, flash_rect=flash_rect)
+        else:
+            self._initial_page = page
+            self._pending_flash = (page, flash_rect) if flash_rect is not None else None
+
+    def current_page(self) -> int:
+        return self.view.current_page() if self._loaded else self._initial_page
+
+    def zoom(self) -> float:
+        return self.view.zoom() if self._loaded else (self._initial_zoom or 1.0)
+
+    def page_count(self) -> int:
+        return self.view.page_count() if self._loaded else 0
+
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    def back(self) -> None:
+        self.view.back()
+
+    def show_find(self) -> None:
+        if self._loaded:
+            self.find_bar.activate()
+
+    # internals ----------------------------------------------------------------------------
+
+    def _jump(self, page: int, y: float | None, remember: bool = True) -> None:
+        if self._loaded and (page != self.current_page() or y is not None):
+            if remember:
+                self.view.remember_position()
+            self.view.go_to_page(page, y)
+
+    def _on_page_changed(self, page: int) -> None:
+        self.page_box.blockSignals(True)
+        self.page_box.setValue(page + 1)
+        self.page_box.blockSignals(False)
+
+    def _on_zoom_changed(self, zoom: float) -> None:
+        mode = {"width": FIT_WIDTH, "page": FIT_PAGE}.get(self.view.fit_mode or "")
+        self.zoom_box.setEditText(mode or f"{round(zoom * 100)}%")
+
+    def _zoom_text(self, text: str) -> None:
+        if text == FIT_WIDTH:
+            self.view.set_fit_mode("width")
+        elif text == FIT_PAGE:
+            self.view.set_fit_mode("page")
+        else:
+            try:
+                self.view.set_zoom(float(text.strip().rstrip("%")) / 100)
+            except ValueError:
+                self._on_zoom_changed(self.zoom())
+        self.view.setFocus()
+
+    def _show_side(self, visible: bool) -> None:
+        self.side.setVisible(visible)
+        if visible and self.splitter.sizes()[0] < 60:
+            total = sum(self.splitter.sizes()) or 1000
+            self.splitter.setSizes([190, max(200, total - 190)])
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _search(self, query: str) -> None:
+        if self._doc_id is not None:
+            self._search_id = self.client.find(self._doc_id, query)
+
+    def _on_found(self, doc_id: int, search_id: int, hits: list) -> None:
+        if search_id != self._search_id:
+            return
+        self._hits = hits
+        here = self.current_page()
+        self._hit_index = next((i for i, (page, _) in enumerate(hits) if page >= here), 0) if hits else -1
+        self.view.set_find_hits(hits, self._hit_index)
+        self.find_bar.show_count(self._hit_index, len(hits))
+
+    def _step_hit(self, direction: int) -> None:
+        if self._hits:
+            self._hit_index = (self._hit_index + direction) % len(self._hits)
+            self.view.show_hit(self._hit_index)
+            self.find_bar.show_count(self._hit_index, len(self._hits))
+
+    def _close_find(self) -> None:
+        self.find_bar.hide()
+        self._hits, self._hit_index = [], -1
+        self.view.set_find_hits([], -1)
+        self.view.setFocus()

@@ -1,0 +1,33 @@
+"""One render process for the whole UI test session: it is started once per app, as in production."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def render_client(qapp):
+    from reader.ui.viewer.render_client import RenderClient
+
+    client = RenderClient()
+    client.start()
+    yield client
+    client.shutdown()
+
+
+@pytest.fixture
+def open_tab(qtbot, render_client):
+    """Open a ViewerTab on a path and wait until it shows pages (or its placeholder)."""
+    from reader.ui.viewer.viewer_tab import ViewerTab
+
+    def opener(path, wait_loaded: bool = True, **kw):
+        tab = ViewerTab(render_client, path, path.stem, **kw)
+        qtbot.addWidget(tab)
+        tab.resize(900, 700)
+        tab.show()
+        if wait_loaded:
+            qtbot.waitUntil(tab.is_loaded, timeout=10_000)
+        return tab
+
+    return opener
+
