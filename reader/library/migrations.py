@@ -41,7 +41,7 @@ CREATE TABLE paper (
 );
 CREATE INDEX ix_paper_pdf_hash ON paper (pdf_hash);
 CREATE INDEX ix_paper_added ON paper (added_at);
-CREATE INDEX ix_paper_status ON paper (status, trashed_at);
+CREATE INDEX ix_paper_trash_status ON paper (trashed_at, status);
 CREATE INDEX ix_paper_title ON paper (title COLLATE NOCASE);
 CREATE INDEX ix_paper_authors ON paper (authors_display COLLATE NOCASE);
 CREATE INDEX ix_paper_year ON paper (year);

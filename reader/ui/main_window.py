@@ -202,10 +202,11 @@ class MainWindow(QMainWindow):
     def refresh(self, keep_selection: bool = True) -> None:
         """Re-read counts, tags and the table after a change."""
         current = self.table.current_paper_id() if keep_selection else 0
-        self.sidebar.update_counts(self.library.view_counts(), self.library.tag_counts())
-        self.detail.set_tag_names(self.library.tag_names())
+        views, tags = self.library.view_counts(), self.library.tag_counts()
+        self.sidebar.update_counts(views, tags)
+        self.detail.set_tag_names([t.name for t in tags])
         self.model.reload()
-        empty = self.library.view_counts().all == 0 and self.library.view_counts().trash == 0
+        empty = views.all == 0 and views.trash == 0
         self.library_stack.setCurrentWidget(self.welcome if empty else self.library_split)
         if current and self.table.select_paper(current):
             self._show_detail(current)
