@@ -7,6 +7,8 @@ from reader.library.library import Library
 from reader.library.status import Status
 from reader.library.records import (
     AddOutcome,
+    AnnotationFields,
+    AnnotationRecord,
     CaptionRecord,
     NoteRecord,
     PaperDetail,
@@ -19,6 +21,6 @@ from reader.library.records import (
 )
 
 __all__ = [
-    "AddOutcome", "CaptionRecord", "Library", "NoteRecord", "PaperDetail", "PaperFields", "PaperQuery",
+    "AddOutcome", "AnnotationFields", "AnnotationRecord", "CaptionRecord", "Library", "NoteRecord", "PaperDetail", "PaperFields", "PaperQuery",
     "PaperRow", "Status", "TagCount", "ViewCounts", "paper_json",
 ]

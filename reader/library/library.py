@@ -8,6 +8,7 @@ transaction, so search never shows a half-applied change.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,10 @@ from reader.library.lock import LibraryLock
 from reader.library.migrations import migrate
 from reader.library.status import Status
 from reader.library.records import (
+    ANNOTATION_KINDS,
     AddOutcome,
+    AnnotationFields,
+    AnnotationRecord,
     CaptionRecord,
     NoteRecord,
     PaperDetail,
@@ -362,6 +366,69 @@ class Library:
             conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ? WHERE id = ?",
                                  (relative, digest, paper_id))
         return True
+
+    # Annotations ---------------------------------------------------------------
+
+    def annotations(self, paper_id: int) -> list[AnnotationRecord]:
+        """The paper's marks in reading order (page, then top to bottom)."""
+        with self._read() as conn:
+            return queries.annotation_records(conn, "paper_id = ?", (paper_id,))
+
+    def annotation(self, annotation_id: int) -> AnnotationRecord:
+        with self._read() as conn:
+            found = queries.annotation_records(conn, "id = ?", (annotation_id,))
+        if not found:
+            raise NotFoundError(f"There is no annotation with id {annotation_id}.")
+        return found[0]
+
+    def annotation_image(self, annotation_id: int) -> bytes | None:
+        with self._read() as conn:
+            row = conn.exec_driver_sql("SELECT image FROM annotation WHERE id = ?", (annotation_id,)).first()
+        return row[0] if row else None
+
+    def add_annotation(self, paper_id: int, fields: AnnotationFields, *, annotation_id: int | None = None
+                       ) -> AnnotationRecord:
+        """Store a mark; ``annotation_id`` puts a deleted one back under its old id (undo)."""
+        if fields.kind not in ANNOTATION_KINDS:
+            raise ValueError(f"Unknown annotation kind {fields.kind!r}.")
+        now = utcnow()
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            new_id = conn.exec_driver_sql(
+                "INSERT INTO annotation (id, paper_id, kind, page, x0, y0, x1, y1, quads, colour, quote, comment,"
+                " image, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (annotation_id, paper_id, fields.kind, fields.page, *map(float, fields.rect),
+                 json.dumps([list(map(float, q)) for q in fields.quads]), fields.colour, fields.quote,
+                 fields.comment, fields.image, fields.source, now, now),
+            ).lastrowid
+            queries.touch(conn, [paper_id])
+            queries.reindex(conn, paper_id)
+        return self.annotation(new_id)
+
+    def update_annotation(self, annotation_id: int, *, colour: str | None = None, comment: str | None = None
+                          ) -> AnnotationRecord:
+        with self._write() as conn:
+            row = conn.exec_driver_sql("SELECT paper_id FROM annotation WHERE id = ?", (annotation_id,)).first()
+            if row is None:
+                raise NotFoundError(f"There is no annotation with id {annotation_id}.")
+            if colour is not None:
+                conn.exec_driver_sql("UPDATE annotation SET colour = ? WHERE id = ?", (colour, annotation_id))
+            if comment is not None:
+                conn.exec_driver_sql("UPDATE annotation SET comment = ? WHERE id = ?", (comment, annotation_id))
+            conn.exec_driver_sql("UPDATE annotation SET updated_at = ? WHERE id = ?", (utcnow(), annotation_id))
+            queries.touch(conn, [row[0]])
+            queries.reindex(conn, row[0])
+        return self.annotation(annotation_id)
+
+    def delete_annotation(self, annotation_id: int) -> tuple[AnnotationRecord, bytes | None]:
+        """Remove a mark; returns it and its image so an undo can put it back exactly."""
+        record = self.annotation(annotation_id)
+        image = self.annotation_image(annotation_id)
+        with self._write() as conn:
+            conn.exec_driver_sql("DELETE FROM annotation WHERE id = ?", (annotation_id,))
+            queries.touch(conn, [record.paper_id])
+            queries.reindex(conn, record.paper_id)
+        return record, image
 
     # Trash -------------------------------------------------------------------
 

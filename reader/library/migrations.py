@@ -107,8 +107,45 @@ def _step_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _step_2(conn: sqlite3.Connection) -> None:
+    """Annotations, and their quoted text and comments in the full-text index.
+
+    FTS5 tables cannot gain a column, so the index is rebuilt under a new name with
+    every existing row copied across, then renamed into place.
+    """
+    conn.execute("""
+        CREATE TABLE annotation (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('highlight', 'underline', 'strikeout', 'note', 'area')),
+            page INTEGER NOT NULL,
+            x0 FLOAT NOT NULL, y0 FLOAT NOT NULL, x1 FLOAT NOT NULL, y1 FLOAT NOT NULL,
+            quads TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT '#ffd400',
+            quote TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            image BLOB,
+            source TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'file')),
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL
+        )""")
+    conn.execute("CREATE INDEX ix_annotation_paper ON annotation (paper_id, page, y0)")
+    conn.execute("""
+        CREATE VIRTUAL TABLE paper_fts_v2 USING fts5(
+            title, authors, summary, tags, notes, captions, annotations,
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '1 2 3'
+        )""")
+    conn.execute(
+        "INSERT INTO paper_fts_v2 (rowid, title, authors, summary, tags, notes, captions, annotations)"
+        " SELECT rowid, title, authors, summary, tags, notes, captions, '' FROM paper_fts")
+    conn.execute("DROP TABLE paper_fts")
+    conn.execute("ALTER TABLE paper_fts_v2 RENAME TO paper_fts")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _step_1),
+    (2, _step_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

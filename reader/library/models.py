@@ -103,3 +103,26 @@ class FigureCaption(SQLModel, table=True):
     region_x1: float | None = None
     region_y1: float | None = None
     thumbnail: str = ""  # relative to the library folder
+
+
+class Annotation(SQLModel, table=True):
+    """A mark on a page: coordinates in PDF points, origin top-left, so it fits any zoom."""
+
+    __tablename__ = "annotation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")
+    kind: str  # highlight | underline | strikeout | note | area
+    page: int  # 1-based
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    quads: str = ""  # JSON: [[x0, y0, x1, y1], ...] one rectangle per marked line
+    colour: str = "#ffd400"
+    quote: str = ""
+    comment: str = ""  # Markdown
+    image: bytes | None = None  # PNG of an area mark
+    source: str = "app"  # app | file (read from the PDF's own annotations)
+    created_at: datetime
+    updated_at: datetime

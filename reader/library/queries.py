@@ -6,13 +6,14 @@ by id, and building ORM objects for them would cost more than the query.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection
 
 from reader.library.status import Status
-from reader.library.records import CaptionRecord, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
+from reader.library.records import AnnotationRecord, CaptionRecord, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
 from reader.library.search import ParsedQuery, parse_query
 
 SORT_COLUMNS = {
@@ -100,12 +101,14 @@ def paper_rows(conn: Connection, ids: Sequence[int]) -> list[PaperRow]:
     tags = _tags_for(conn, ids)
     found = {}
     for row in conn.exec_driver_sql(
-        "SELECT id, title, authors_display, year, venue, status, added_at, pdf_path, trashed_at"
+        "SELECT id, title, authors_display, year, venue, status, added_at, pdf_path, trashed_at,"
+        " (SELECT COUNT(*) FROM annotation a WHERE a.paper_id = paper.id)"
         f" FROM paper WHERE id IN ({marks})", tuple(ids)
     ):
         found[row[0]] = PaperRow(
             id=row[0], title=row[1], authors=row[2], year=row[3], venue=row[4], tags=tags.get(row[0], ()),
             status=Status(row[5]), added_at=_dt(row[6]), has_pdf=bool(row[7]), trashed=row[8] is not None,
+            annotation_count=row[9],
         )
     return [found[i] for i in ids if i in found]
 
@@ -229,13 +232,33 @@ def reindex(conn: Connection, paper_id: int) -> None:
     """Rewrite the paper's full-text row from the tables it summarises."""
     conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
     conn.exec_driver_sql(
-        "INSERT INTO paper_fts (rowid, title, authors, summary, tags, notes, captions)"
+        "INSERT INTO paper_fts (rowid, title, authors, summary, tags, notes, captions, annotations)"
         " SELECT p.id, p.title, p.authors_display || ' ' || p.venue, p.summary,"
         " (SELECT group_concat(t.name, ' ') FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
         "   WHERE pt.paper_id = p.id),"
         " (SELECT group_concat(n.body, ' ') FROM note n WHERE n.paper_id = p.id),"
-        " (SELECT group_concat(c.label || ' ' || c.text, ' ') FROM figure_caption c WHERE c.paper_id = p.id)"
+        " (SELECT group_concat(c.label || ' ' || c.text, ' ') FROM figure_caption c WHERE c.paper_id = p.id),"
+        " (SELECT group_concat(a.quote || ' ' || a.comment, ' ') FROM annotation a WHERE a.paper_id = p.id)"
         " FROM paper p WHERE p.id = ?", (paper_id,))
+
+
+ANNOTATION_COLUMNS = ("id, paper_id, kind, page, x0, y0, x1, y1, quads, colour, quote, comment,"
+                      " image IS NOT NULL, source, created_at, updated_at")
+
+
+def annotation_records(conn: Connection, where: str, params: tuple) -> list[AnnotationRecord]:
+    rows = conn.exec_driver_sql(
+        f"SELECT {ANNOTATION_COLUMNS}, (SELECT page_count FROM paper WHERE paper.id = annotation.paper_id)"
+        f" FROM annotation WHERE {where} ORDER BY page, y0, x0, id", params).all()
+    return [
+        AnnotationRecord(
+            id=r[0], paper_id=r[1], kind=r[2], page=r[3], rect=(r[4], r[5], r[6], r[7]),
+            quads=tuple(tuple(q) for q in json.loads(r[8])) if r[8] else (), colour=r[9], quote=r[10],
+            comment=r[11], has_image=bool(r[12]), source=r[13], created_at=_dt(r[14]), updated_at=_dt(r[15]),
+            detached=bool(r[16]) and r[3] > r[16],
+        )
+        for r in rows
+    ]
 
 
 def _tags_for(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

@@ -44,6 +44,47 @@ class CaptionRecord:
     id: int | None = None
 
 
+ANNOTATION_KINDS = ("highlight", "underline", "strikeout", "note", "area")
+Rect = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class AnnotationFields:
+    """A new mark. Coordinates are PDF points on the page, origin top-left."""
+
+    kind: str
+    page: int  # 1-based
+    rect: Rect
+    quads: tuple[Rect, ...] = ()  # one rectangle per marked line, for text marks
+    colour: str = "#ffd400"
+    quote: str = ""
+    comment: str = ""
+    image: bytes | None = None  # PNG, for area marks
+    source: str = "app"  # "file" when read from the PDF's own annotations
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    id: int
+    paper_id: int
+    kind: str
+    page: int
+    rect: Rect
+    quads: tuple[Rect, ...]
+    colour: str
+    quote: str
+    comment: str
+    has_image: bool
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    detached: bool = False  # its page no longer exists in the paper's PDF
+
+    def fields(self, image: bytes | None = None) -> AnnotationFields:
+        return AnnotationFields(self.kind, self.page, self.rect, self.quads, self.colour, self.quote,
+                                self.comment, image, self.source)
+
+
 @dataclass(frozen=True)
 class NoteRecord:
     id: int
@@ -67,6 +108,7 @@ class PaperRow:
     added_at: datetime
     has_pdf: bool
     trashed: bool
+    annotation_count: int = 0
 
 
 @dataclass(frozen=True)

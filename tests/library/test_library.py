@@ -157,3 +157,34 @@ def test_opening_marks_reading(library):
     library.mark_opened(pid)
     paper = library.paper(pid)
     assert paper.status is Status.READING and paper.last_opened_at is not None
+
+
+def test_annotations_are_stored_searchable_counted_and_restorable(library):
+    from reader.library import AnnotationFields
+
+    pid = add(library)
+    mark = library.add_annotation(pid, AnnotationFields(
+        "highlight", 2, (72.0, 100.0, 300.0, 124.0), quads=((72.0, 100.0, 300.0, 112.0), (72.0, 112.0, 200.0, 124.0)),
+        quote="locality-sensitive hashing", comment="**why** does this work?"))
+    library.add_annotation(pid, AnnotationFields("area", 1, (50, 60, 250, 260), image=b"\x89PNG fake"))
+    marks = library.annotations(pid)
+    assert [m.page for m in marks] == [1, 2]  # reading order
+    assert marks[1].quads[1] == (72.0, 112.0, 200.0, 124.0)
+    assert library.annotation_image(marks[0].id) == b"\x89PNG fake"
+    assert library.query_ids(PaperQuery(text="why does")) == [pid]
+    assert library.paper_rows([pid])[0].annotation_count == 2
+    library.update_annotation(mark.id, colour="#66ccff", comment="solved")
+    assert library.annotation(mark.id).colour == "#66ccff"
+    record, image = library.delete_annotation(mark.id)
+    assert library.query_ids(PaperQuery(text="hashing")) == []
+    library.add_annotation(pid, record.fields(image), annotation_id=record.id)
+    assert library.annotation(mark.id).quote == "locality-sensitive hashing"
+
+
+def test_annotations_beyond_the_last_page_are_detached_not_dropped(library, pdf_factory):
+    from reader.library import AnnotationFields
+
+    outcome = library.add_pdf(pdf_factory("Short", pages=2), PaperFields(title="Short"), page_count=2)
+    library.add_annotation(outcome.paper_id, AnnotationFields("note", 5, (10, 10, 30, 30), comment="page 5"))
+    (mark,) = library.annotations(outcome.paper_id)
+    assert mark.detached and mark.comment == "page 5"

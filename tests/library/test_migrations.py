@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from reader.errors import LibraryError, SchemaTooNewError
-from reader.library import Library, PaperFields
+from reader.library import Library, PaperFields, PaperQuery
 from reader.library.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -29,9 +29,11 @@ def test_library_written_by_older_version_upgrades_with_data(library_home, start
     conn.execute(f"PRAGMA user_version = {start}")
     conn.execute("INSERT INTO paper (title, added_at, updated_at) VALUES ('Old paper', '2020-01-01 00:00:00',"
                  " '2020-01-01 00:00:00')")
+    conn.execute("INSERT INTO paper_fts (rowid, title) VALUES (1, 'Old paper')")
     conn.close()
     with Library.open(library_home) as lib:
         assert [r.title for r in lib.paper_rows(lib.query_ids())] == ["Old paper"]
+        assert lib.query_ids(PaperQuery(text="old pa")) == [1]  # the search index came across
         lib.add_paper(PaperFields(title="New paper"))
     if start < SCHEMA_VERSION:
         assert (library_home / f"library.sqlite3.before-upgrade-from-v{start}.bak").exists()
