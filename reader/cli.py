@@ -213,7 +213,7 @@ def _cmd_show(library, args) -> int:
     if paper.summary:
         print(f"\n{paper.summary}")
     for c in paper.captions:
-        print(f"\n{c.label} (p. {c.page}): {c.text}" if c.page else f"\n{c.text}")
+        print(f"\n{c.text} (p. {c.page})" if c.page else f"\n{c.text}")
     for n in paper.notes:
         print(f"\n--- note {n.id} ---\n{n.body}")
     return EXIT_OK
@@ -271,7 +271,7 @@ def _cmd_captions(library, args) -> int:
         print(json.dumps(paper.to_json()["captions"], ensure_ascii=False, indent=2))
         return EXIT_OK
     for c in paper.captions:
-        print(f"{c.label} (p. {c.page}): {c.text}")
+        print(f"{c.text} (p. {c.page})" if c.page else c.text)
     return EXIT_OK
 
 

@@ -25,6 +25,20 @@ def _extract(path: str):
     return extract_pdf(path)
 
 
+def _thumbnails(pdf: str, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
+    from reader.errors import PdfError
+    from reader.pdf.thumbnails import render_region_thumbnail
+
+    done = []
+    for page, rect, out in jobs:
+        try:
+            render_region_thumbnail(pdf, page, rect, out)
+            done.append(True)
+        except PdfError:
+            done.append(False)
+    return done
+
+
 class ExtractionPool:
     def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._timeout = timeout_s
@@ -40,7 +54,14 @@ class ExtractionPool:
         self._pool().submit(int, 0)
 
     def extract(self, path: Path):
-        future = self._pool().submit(_extract, str(path))
+        return self._call(path, _extract, str(path))
+
+    def thumbnails(self, pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
+        """Render figure regions to PNG files; one bool per job (False: that one failed)."""
+        return self._call(pdf, _thumbnails, str(pdf), jobs)
+
+    def _call(self, path: Path, fn, *args):
+        future = self._pool().submit(fn, *args)
         try:
             return future.result(timeout=self._timeout)
         except FutureTimeout:

@@ -7,7 +7,7 @@ says what happened to it, and nothing is written for a file that fails.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,9 @@ from reader.library import CaptionRecord, Library, PaperFields
 from reader.library.identity import sha256_file
 
 Extractor = Callable[[Path], Any]  # path -> reader.pdf.extract.Extraction
+# (stored pdf, [(page, region, png path)]) -> [rendered?]
+Thumbnailer = Callable[[Path, list[tuple[int, tuple, str]]], list[bool]]
+THUMBNAIL_DIR = "thumbnails"
 Progress = Callable[[int, int, "ImportOutcome"], None]
 
 
@@ -43,6 +46,49 @@ def default_extractor(path: Path):
     from reader.pdf.extract import extract_pdf
 
     return extract_pdf(path)
+
+
+def default_thumbnailer(pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
+    from reader.errors import PdfError
+    from reader.pdf.thumbnails import render_region_thumbnail
+
+    done = []
+    for page, rect, out in jobs:
+        try:
+            render_region_thumbnail(pdf, page, rect, out)
+            done.append(True)
+        except PdfError:
+            done.append(False)
+    return done
+
+
+def add_thumbnails(library: Library, paper_id: int, thumbnailer: Thumbnailer = default_thumbnailer) -> int:
+    """Render a thumbnail of each figure/table region into ``thumbnails/<pdf hash>/``; returns how many."""
+    paper = library.paper(paper_id)
+    if not paper.pdf_path:
+        return 0
+    folder = library.home / THUMBNAIL_DIR / paper.pdf_hash
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs, owners = [], []
+    for index, caption in enumerate(paper.captions):
+        if caption.region and caption.page:
+            name = f"p{caption.page}-{caption.kind}-{_safe(caption.number or str(index))}-{index}.png"
+            jobs.append((caption.page, tuple(caption.region), str(folder / name)))
+            owners.append(index)
+    if not jobs:
+        return 0
+    rendered = thumbnailer(library.home / paper.pdf_path, jobs)
+    captions = list(paper.captions)
+    for ok, index, (_, _, out) in zip(rendered, owners, jobs):
+        if ok:
+            relative = Path(out).relative_to(library.home).as_posix()
+            captions[index] = replace(captions[index], thumbnail=relative, id=None)
+    library.set_captions(paper_id, [replace(c, id=None) for c in captions])
+    return sum(rendered)
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text)[:20]
 
 
 def fields_from_extraction(extraction: Any, path: Path, tags: Sequence[str] = ()) -> PaperFields:
@@ -83,6 +129,7 @@ def import_pdfs(
     extractor: Extractor = default_extractor,
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] = lambda: False,
+    thumbnailer: Thumbnailer | None = default_thumbnailer,
 ) -> list[ImportOutcome]:
     files = [Path(p) for p in paths]
     outcomes: list[ImportOutcome] = []
@@ -90,6 +137,11 @@ def import_pdfs(
         if is_cancelled():
             break
         outcome = import_one(library, path, tags, extractor)
+        if outcome.created and thumbnailer is not None:
+            try:
+                add_thumbnails(library, outcome.paper_id, thumbnailer)
+            except (ReaderError, OSError):
+                pass  # the paper is in; a missing thumbnail only shows as text
         outcomes.append(outcome)
         if progress:
             progress(index + 1, len(files), outcome)

@@ -34,6 +34,7 @@ class ImportJob(QObject):
 
         def work() -> list[ImportOutcome]:
             return import_pdfs(self._library, paths, tags=tags, extractor=self._pool.extract,
+                               thumbnailer=self._pool.thumbnails,
                                progress=lambda d, t, o: self.progress.emit(d, t, o),
                                is_cancelled=self._cancel.is_set)
 

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QLineEdit,
@@ -35,6 +35,8 @@ from reader.ui.papers.model import PaperTableModel
 from reader.ui.papers.view import PaperTableView
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
+from reader.ui.viewer.render_client import RenderClient
+from reader.ui.viewer.viewer_tab import ViewerTab
 from reader.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -42,15 +44,20 @@ SEARCH_DELAY_MS = 60
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library, log_file: Path | None = None, parent=None) -> None:
+    def __init__(self, library: Library, log_file: Path | None = None, render_client=None, parent=None) -> None:
         super().__init__(parent)
         self.library = library
         self.log_file = log_file
+        self._render_client = render_client
+        self._owns_render_client = render_client is None
         self.setWindowTitle("Reading List")
         self.setAcceptDrops(True)
         self.settings = QSettings(str(library.home / "window-state.ini"), QSettings.Format.IniFormat)
         self.runner = TaskRunner(self)
+        self.undo_group = QUndoGroup(self)
         self.undo_stack = QUndoStack(self)
+        self.undo_group.addStack(self.undo_stack)
+        self.undo_group.setActiveStack(self.undo_stack)
         self.extraction_pool = ExtractionPool()
         self.import_job = ImportJob(library, self.runner, self.extraction_pool, self)
         self.import_job.progress.connect(self._on_import_progress)
@@ -60,7 +67,9 @@ class MainWindow(QMainWindow):
         self.table = PaperTableView(self.model)
         self.table.current_paper_changed.connect(self._show_detail)
         self.table.open_requested.connect(self.open_paper)
-        self.detail = DetailPane()
+        self.detail = DetailPane(library.home)
+        self.detail.figure_clicked.connect(
+            lambda pid, c: self.open_paper(pid, page=c.page - 1, flash_rect=c.region or c.bbox))
         self.detail.field_edited.connect(self._edit_field)
         self.detail.tags_edited.connect(self._edit_tags)
         self.detail.status_edited.connect(lambda pid, s: self.set_status([pid], Status(s)))
@@ -87,6 +96,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.library_stack, "Library")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.sidebar)
         self.main_split.addWidget(self.tabs)
@@ -141,9 +151,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo = self.undo_group.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
         self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
         self.trash_action = self._action("&Move to Trash", self.trash_selected, QKeySequence.StandardKey.Delete)
@@ -251,8 +261,8 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         widget = self.tabs.currentWidget()
-        if hasattr(widget, "start_find"):
-            widget.start_find()
+        if isinstance(widget, ViewerTab):
+            widget.show_find()
             return
         self.tabs.setCurrentIndex(0)
         self.search.setFocus()
@@ -398,25 +408,82 @@ class MainWindow(QMainWindow):
 
     # Opening papers -------------------------------------------------------------------
 
-    def open_paper(self, paper_id: int) -> None:
+    def render_client(self) -> RenderClient:
+        """The render process; the app starts it at launch, a bare window on first use."""
+        if self._render_client is None:
+            self._render_client = RenderClient(self)
+            self._render_client.start()
+        return self._render_client
+
+    def viewer_tabs(self) -> list[ViewerTab]:
+        return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(w, ViewerTab)]
+
+    def open_paper(self, paper_id: int, page: int | None = None, flash_rect: tuple | None = None) -> ViewerTab | None:
+        """Show the paper's PDF in a tab (reusing an open one) and mark it as being read."""
         if not paper_id:
-            return
+            return None
         paper = self.library.paper(paper_id)
         if not paper.pdf_path:
             self.statusBar().showMessage("This paper has no PDF attached.", 4000)
+            return None
+        tab = next((t for t in self.viewer_tabs() if getattr(t, "paper_id", None) == paper_id), None)
+        if tab is None:
+            tab = ViewerTab(self.render_client(), self.library.home / paper.pdf_path, paper.title,
+                            initial_page=paper.last_page if page is None else page,
+                            initial_zoom=paper.last_zoom or None, **self._tab_options(paper_id))
+            tab.paper_id = paper_id
+            tab.position_changed.connect(
+                lambda p, z, pid=paper_id: self.runner.run(lambda: self.library.set_reading_position(pid, p, z)))
+            tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
+            stack = getattr(tab, "undo_stack", None)
+            if stack is not None:
+                self.undo_group.addStack(stack)
+            index = self.tabs.addTab(tab, _short(paper.title))
+            self.tabs.setTabToolTip(index, paper.title)
+            self.write(lambda: self.library.mark_opened(paper_id), lambda _r: self._reshow([paper_id]))
+        self.tabs.setCurrentWidget(tab)
+        if page is not None:
+            tab.go_to_page(page, flash_rect)
+        return tab
+
+    def _tab_options(self, paper_id: int) -> dict:
+        """Extra arguments for a paper's tab: its library, so it can annotate and take notes."""
+        import inspect
+
+        accepted = inspect.signature(ViewerTab.__init__).parameters
+        options = {"library": self.library, "paper_id": paper_id, "runner": self.runner}
+        return {k: v for k, v in options.items() if k in accepted}
+
+    def locate_pdf(self, paper_id: int, tab: ViewerTab) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Locate the PDF", str(Path.home()), "PDF files (*.pdf)")
+        if not path:
             return
-        for index in range(1, self.tabs.count()):
-            if getattr(self.tabs.widget(index), "paper_id", None) == paper_id:
-                self.tabs.setCurrentIndex(index)
-                return
-        self.statusBar().showMessage(f"{self.library.home / paper.pdf_path}", 4000)
+        try:
+            same = self.library.relink_pdf(paper_id, Path(path))
+        except (ReaderError, OSError) as exc:
+            QMessageBox.warning(self, "Reading List", str(exc))
+            return
+        if not same:
+            QMessageBox.warning(self, "Not the same paper",
+                                f"{Path(path).name} is a different file from the one this paper was added with "
+                                "(its content differs), so it was not attached.")
+            return
+        tab.set_pdf_path(self.library.home / self.library.paper(paper_id).pdf_path)
 
     def close_tab(self, index: int) -> None:
-        if index <= 0:
-            return
         widget = self.tabs.widget(index)
+        if not isinstance(widget, ViewerTab):
+            return
+        stack = getattr(widget, "undo_stack", None)
+        if stack is not None:
+            self.undo_group.removeStack(stack)
         self.tabs.removeTab(index)
         widget.deleteLater()
+
+    def _on_tab_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        stack = getattr(widget, "undo_stack", None) if isinstance(widget, ViewerTab) else None
+        self.undo_group.setActiveStack(stack or self.undo_stack)
 
     # Drag and drop --------------------------------------------------------------------
 
@@ -481,6 +548,9 @@ class MainWindow(QMainWindow):
         self.import_job.cancel()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()
+        if self._owns_render_client and self._render_client is not None:
+            self._render_client.shutdown()
+            self._render_client = None
 
     def show_about(self) -> None:
         log_line = f"<br>Log file: {self.log_file}" if self.log_file else ""
@@ -488,3 +558,7 @@ class MainWindow(QMainWindow):
             self, "About Reading List",
             f"<b>Reading List {__version__}</b><br>A reading list for research papers."
             f"<br><br>Library: {self.library.home}{log_line}")
+
+
+def _short(title: str, limit: int = 28) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"

@@ -7,6 +7,7 @@ refreshes. The pane never writes to the database itself.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import PaperDetail, Status
+from reader.ui.detail.figures import FigureStrip
 from reader.ui.detail.notes import NotesEditor
 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -60,10 +62,13 @@ class DetailPane(QStackedWidget):
     tags_edited = Signal(int, list)
     status_edited = Signal(int, str)
     open_requested = Signal(int)
+    figure_clicked = Signal(int, object)  # paper id, CaptionRecord
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, library_home: Path | None = None, parent=None) -> None:
         super().__init__(parent)
         self._paper: PaperDetail | None = None
+        self._home = library_home or Path(".")
+        self._shown_captions: tuple = ()
         self._tag_names = QStringListModel(self)
 
         empty = QLabel("Select a paper to see its details.")
@@ -133,11 +138,10 @@ class DetailPane(QStackedWidget):
         layout.addWidget(self.summary_edit)
 
         layout.addWidget(_heading("Figures and tables"))
-        self.captions_label = QLabel()
-        self.captions_label.setWordWrap(True)
-        self.captions_label.setTextFormat(Qt.TextFormat.RichText)
-        self.captions_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.captions_label)
+        self.figures = FigureStrip()
+        self.figures.figure_clicked.connect(
+            lambda caption: self._paper and self.figure_clicked.emit(self._paper.id, caption))
+        layout.addWidget(self.figures)
 
         layout.addWidget(_heading("Notes"))
         self.notes = NotesEditor()
@@ -188,7 +192,9 @@ class DetailPane(QStackedWidget):
         self.status_combo.setCurrentIndex(self.status_combo.findData(paper.status.value))
         self.open_button.setEnabled(bool(paper.pdf_path))
         self.links_label.setText(_links_html(paper))
-        self.captions_label.setText(_captions_html(paper))
+        if not same_paper or paper.captions != self._shown_captions:
+            self.figures.set_captions(paper.captions, self._home)
+            self._shown_captions = paper.captions
         if not same_paper:
             self.notes.set_notes(paper.notes)
 
@@ -265,19 +271,3 @@ def _links_html(paper: PaperDetail) -> str:
     if not links:
         return "<span style='color: gray'>No links yet: add them under Identifiers and links.</span>"
     return " &nbsp;·&nbsp; ".join(f"<a href='{html.escape(u, quote=True)}'>{html.escape(t)}</a>" for t, u in links)
-
-
-def _captions_html(paper: PaperDetail) -> str:
-    if not paper.captions:
-        return "<span style='color: gray'>No figure or table captions.</span>"
-    parts = []
-    for caption in paper.captions:
-        page = f" <span style='color: gray'>p. {caption.page}</span>" if caption.page else ""
-        text = html.escape(caption.text)
-        label = html.escape(caption.label)
-        if label and not text.startswith(label):
-            text = f"<b>{label}.</b> {text}"
-        elif label:
-            text = f"<b>{label}</b>{text[len(label):]}"
-        parts.append(f"<p style='margin: 0 0 6px 0'>{text}{page}</p>")
-    return "".join(parts)
