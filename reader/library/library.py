@@ -107,9 +107,9 @@ class Library:
         with self._read() as conn:
             return queries.paper_ids(conn, query, offset, limit)
 
-    def count(self, query: PaperQuery = PaperQuery()) -> int:
+    def count(self, query: PaperQuery = PaperQuery(), at_most: int | None = None) -> int:
         with self._read() as conn:
-            return queries.count(conn, query)
+            return queries.count(conn, query, at_most)
 
     def paper_rows(self, ids: Sequence[int]) -> list[PaperRow]:
         with self._read() as conn:

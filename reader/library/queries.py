@@ -29,7 +29,7 @@ SORT_COLUMNS = {
 
 def paper_ids(conn: Connection, query: PaperQuery, offset: int = 0, limit: int | None = None) -> list[int]:
     parsed = parse_query(query.text)
-    where, params = _conditions(query, parsed)
+    where, params = _conditions(conn, query, parsed)
     direction = "DESC" if query.descending else "ASC"
     sort = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"])
     if parsed.fts and sort == SORT_COLUMNS["added"]:
@@ -48,14 +48,19 @@ def paper_ids(conn: Connection, query: PaperQuery, offset: int = 0, limit: int |
     return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
 
 
-def count(conn: Connection, query: PaperQuery) -> int:
+def count(conn: Connection, query: PaperQuery, at_most: int | None = None) -> int:
+    """How many papers the query shows; with ``at_most``, counting stops there."""
     parsed = parse_query(query.text)
-    where, params = _conditions(query, parsed)
+    where, params = _conditions(conn, query, parsed)
     source = "paper_fts f" if parsed.fts else "paper p"
-    return conn.exec_driver_sql(f"SELECT COUNT(*) FROM {source} WHERE {' AND '.join(where)}", tuple(params)).scalar_one()
+    key = "f.rowid" if parsed.fts else "p.id"
+    sql = f"SELECT {key} FROM {source} WHERE {' AND '.join(where)}"
+    if at_most is not None:
+        sql += f" LIMIT {int(at_most)}"
+    return conn.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql})", tuple(params)).scalar_one()
 
 
-def _conditions(query: PaperQuery, parsed: ParsedQuery) -> tuple[list[str], list[object]]:
+def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery) -> tuple[list[str], list[object]]:
     """WHERE terms for either ``paper p`` or ``paper_fts f``.
 
     With a text query every paper condition becomes a test of the FTS rowid against
@@ -68,18 +73,20 @@ def _conditions(query: PaperQuery, parsed: ParsedQuery) -> tuple[list[str], list
 
     def on_paper(condition: str, *values: object, negate: bool = False) -> None:
         if fts:
-            where.append(f"f.rowid {'NOT IN' if negate else 'IN'} (SELECT id FROM paper WHERE {condition})")
+            where.append(f"+f.rowid {'NOT IN' if negate else 'IN'} (SELECT id FROM paper WHERE {condition})")
         else:
             where.append(f"NOT ({condition})" if negate else condition)
         params.extend(values)
 
     if query.view == "trash":
         on_paper("trashed_at IS NOT NULL")
-    else:
+    elif query.view in ("to_read", "reading", "read"):
+        on_paper("trashed_at IS NULL AND status = ?", query.view)
+    elif not fts or _trash_in_use(conn):
         on_paper("trashed_at IS NOT NULL", negate=True)
-        if query.view in ("to_read", "reading", "read"):
-            on_paper("trashed_at IS NULL AND status = ?", query.view)
-    key = "f.rowid" if fts else "p.id"
+    # The unary plus keeps SQLite from driving the query from these id sets, which
+    # would re-run the FTS match once per id (38 s instead of 13 ms at 100k papers).
+    key = "+f.rowid" if fts else "p.id"
     for tag in ([query.tag] if query.tag else []) + list(parsed.tags):
         where.append(f"{key} IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
                      " WHERE t.name = ? COLLATE NOCASE)")
@@ -92,6 +99,10 @@ def _conditions(query: PaperQuery, parsed: ParsedQuery) -> tuple[list[str], list
         where.append("paper_fts MATCH ?")
         params.append(parsed.fts)
     return where, params
+
+
+def _trash_in_use(conn: Connection) -> bool:
+    return conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM paper WHERE trashed_at IS NOT NULL)").scalar_one() == 1
 
 
 def paper_rows(conn: Connection, ids: Sequence[int]) -> list[PaperRow]:

@@ -225,8 +225,14 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_title(self) -> None:
-        shown = self.model.rowCount()
-        self.statusBar().showMessage(f"{shown} paper{'s' if shown != 1 else ''}", 0)
+        """The exact count, computed off the GUI thread: the table itself only counts what it shows."""
+        query = self.model.query
+
+        def show(total: int) -> None:
+            if self.model.query == query:
+                self.statusBar().showMessage(f"{total:,} paper{'s' if total != 1 else ''}", 0)
+
+        self.runner.run(lambda: self.library.count(query), show, lambda _e: None, lane="work")
 
     def _show_detail(self, paper_id: int) -> None:
         self.detail.notes.flush()

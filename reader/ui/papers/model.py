@@ -41,6 +41,7 @@ class Column(IntEnum):
 
 BLOCK = 100
 PAGE = 500
+FIRST_COUNT = 2000  # rows known after a keystroke; more are counted as the user scrolls
 CACHE_ROWS = 3000
 CACHE_PAGES = 40
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
@@ -52,6 +53,7 @@ class PaperTableModel(QAbstractTableModel):
         self._library = library
         self._query = PaperQuery()
         self._count = 0
+        self._complete = True
         self._pages: OrderedDict[int, list[int]] = OrderedDict()
         self._rows: OrderedDict[int, PaperRow] = OrderedDict()
 
@@ -72,9 +74,14 @@ class PaperTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _forget(self) -> None:
-        self._count = self._library.count(self._query)
+        self._count = self._library.count(self._query, at_most=FIRST_COUNT)
+        self._complete = self._count < FIRST_COUNT
         self._pages.clear()
         self._rows.clear()
+
+    def total(self) -> int:
+        """Every paper the query shows, not only the rows counted so far."""
+        return self._count if self._complete else self._library.count(self._query)
 
     def refresh_ids(self, paper_ids) -> None:
         """Drop cached rows for changed papers and repaint them, keeping the selection."""
@@ -86,7 +93,7 @@ class PaperTableModel(QAbstractTableModel):
                                   self.index(max(positions), len(Column) - 1))
 
     def paper_id(self, row: int) -> int | None:
-        if not 0 <= row < self._count:
+        if row < 0 or (row >= self._count and self._complete):
             return None
         page = self._page(row // PAGE)
         offset = row % PAGE
@@ -114,10 +121,15 @@ class PaperTableModel(QAbstractTableModel):
         found = self._cached_position(paper_id)
         if found >= 0:
             return found
-        for number in range(min(search_pages, (self._count + PAGE - 1) // PAGE)):
+        for number in range(search_pages):
             page = self._page(number)
             if paper_id in page:
-                return number * PAGE + page.index(paper_id)
+                row = number * PAGE + page.index(paper_id)
+                while row >= self._count and not self._complete:
+                    self.fetchMore()
+                return row if row < self._count else -1
+            if len(page) < PAGE:
+                break
         return -1
 
     def ids(self) -> list[int]:
@@ -177,6 +189,20 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column in (Column.AUTHORS, Column.ADDED, Column.VENUE):
             return QApplication.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
         return None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or self._complete:
+            return
+        wanted = self._count * 4
+        counted = self._library.count(self._query, at_most=wanted)
+        if counted > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, counted - 1)
+            self._count = counted
+            self.endInsertRows()
+        self._complete = counted < wanted
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.beginResetModel()
