@@ -9,17 +9,19 @@ transaction, so search never shows a half-applied change.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from reader.errors import LibraryError, NotFoundError
-from reader.library import queries
+from reader.library import backup, queries, sidecars
 from reader.library.db import enable_wal, make_engine
 from reader.library.identity import copy_atomically, sha256_file
 from reader.library.lock import LibraryLock
@@ -40,6 +42,7 @@ from reader.library.records import (
     ViewCounts,
 )
 
+log = logging.getLogger(__name__)
 DB_NAME = "library.sqlite3"
 PDF_DIR = "pdfs"
 EDITABLE_FIELDS = ("title", "year", "venue", "summary", "doi", "arxiv_id", "url", "code_url", "rating")
@@ -56,7 +59,7 @@ def normalise_tag(name: str) -> str:
 class Library:
     """A reading list on disk: ``library.sqlite3`` and ``pdfs/`` in one folder."""
 
-    def __init__(self, home: Path, *, lock: bool = True) -> None:
+    def __init__(self, home: Path, *, lock: bool = True, verify: bool = False) -> None:
         self.home = Path(home)
         self.db_path = self.home / DB_NAME
         self.pdf_dir = self.home / PDF_DIR
@@ -64,7 +67,11 @@ class Library:
         _prepare_folder(self.home)
         if self._lock:
             self._lock.acquire()
+        existed = self.db_path.exists()
         try:
+            # Read-only, and cheap; the full page check is verify_integrity(), which the
+            # app runs after its window is up and the CLI's `check` runs on request.
+            backup.check_at_open(self.home, thorough=verify)
             migrate(self.db_path)
             enable_wal(self.db_path)
         except sqlite3.OperationalError as exc:
@@ -74,12 +81,27 @@ class Library:
             self._release()
             raise
         self._engine = make_engine(self.db_path)
+        self._sidecar_lock = threading.Lock()
+        self._damaged: str | None = None
+        self._backup_thread: threading.Thread | None = None
+        if self._lock and existed:
+            # At start when the newest backup is a day of changes old; off the start-up path.
+            # It writes a temp file and renames it, so being cut short leaves no bad backup.
+            self._backup_thread = threading.Thread(target=self._background_backup, name="backup", daemon=True)
+            self._backup_thread.start()
 
     @classmethod
-    def open(cls, home: Path | str, *, lock: bool = True) -> Library:
-        return cls(Path(home), lock=lock)
+    def open(cls, home: Path | str, *, lock: bool = True, verify: bool = False) -> Library:
+        """Open (creating if needed) the library in ``home``.
+
+        ``verify`` runs the full page check before anything else; without it only a
+        cheap structural check runs here and :meth:`verify_integrity` does the rest.
+        """
+        return cls(Path(home), lock=lock, verify=verify)
 
     def close(self) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join()  # let a backup that started finish, rather than leave a temp file
         self._engine.dispose()
         self._release()
 
@@ -98,7 +120,46 @@ class Library:
 
     def _write(self):
         """A connection inside ``BEGIN IMMEDIATE``, so two writers queue instead of failing mid-way."""
-        return _WriteTransaction(self._engine)
+        if self._damaged:
+            raise LibraryError(self._damaged)
+        return _WriteTransaction(self._engine, self._after_commit)
+
+    def _after_commit(self, paper_ids: set[int]) -> None:
+        """Rewrite the sidecars of the papers a committed write touched.
+
+        The change is already saved, so a failure here (disk full) is logged, not
+        raised; ``reading-list check --fix`` rewrites stale sidecars later.
+        """
+        with self._sidecar_lock:  # the last writer reads the last state
+            try:
+                with self._read() as conn:
+                    sidecars.write_sidecars(self.home, conn, paper_ids)
+            except (OSError, SQLAlchemyError) as exc:
+                log.warning("sidecars of papers %s not written: %s", sorted(paper_ids), exc)
+
+    def _background_backup(self) -> None:
+        try:
+            backup.maybe_backup(self.home)
+        except Exception as exc:  # a failed backup must never take the app down
+            log.warning("automatic backup failed: %s", exc)
+
+    def verify_integrity(self) -> str | None:
+        """Run SQLite's full page check; on damage, refuse all further writes and say why.
+
+        Returns ``None`` when sound, else the message (naming the newest good backup).
+        """
+        problem = backup.integrity_problem(self.db_path, thorough=True)
+        if problem is None:
+            return None
+        self._damaged = str(backup.damaged_error(self.home, problem))
+        return self._damaged
+
+    def backup_now(self) -> Path:
+        """A consistent copy of the database in ``backups/`` (see :mod:`reader.library.backup`)."""
+        return backup.backup_now(self.home)
+
+    def list_backups(self) -> list[backup.BackupInfo]:
+        return backup.list_backups(self.home)
 
     # Reading -----------------------------------------------------------------
 
@@ -234,6 +295,7 @@ class Library:
         value = Status(status).value if not isinstance(status, Status) else status.value
         with self._write() as conn:
             self._require(conn, paper_ids)
+            queries.mark_touched(conn, paper_ids)
             for paper_id in paper_ids:
                 conn.exec_driver_sql(
                     "UPDATE paper SET status = ?, updated_at = ? WHERE id = ?", (value, utcnow(), paper_id)
@@ -349,6 +411,7 @@ class Library:
         """Opening a paper to read it moves it from "to read" to "reading"."""
         with self._write() as conn:
             self._require(conn, [paper_id])
+            queries.mark_touched(conn, [paper_id])
             conn.exec_driver_sql(
                 "UPDATE paper SET last_opened_at = ?,"
                 " status = CASE status WHEN 'to_read' THEN 'reading' ELSE status END WHERE id = ?",
@@ -365,6 +428,7 @@ class Library:
         with self._write() as conn:
             conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ? WHERE id = ?",
                                  (relative, digest, paper_id))
+            queries.mark_touched(conn, [paper_id])
         return True
 
     # Annotations ---------------------------------------------------------------
@@ -436,12 +500,14 @@ class Library:
         with self._write() as conn:
             self._require(conn, paper_ids)
             now = utcnow()
+            queries.mark_touched(conn, paper_ids)
             for paper_id in paper_ids:
                 conn.exec_driver_sql("UPDATE paper SET trashed_at = ? WHERE id = ? AND trashed_at IS NULL",
                                      (now, paper_id))
 
     def restore(self, paper_ids: Sequence[int]) -> None:
         with self._write() as conn:
+            queries.mark_touched(conn, paper_ids)
             for paper_id in paper_ids:
                 conn.exec_driver_sql("UPDATE paper SET trashed_at = NULL WHERE id = ?", (paper_id,))
 
@@ -450,6 +516,7 @@ class Library:
         with self._write() as conn:
             doomed = conn.exec_driver_sql(
                 "SELECT id, pdf_path FROM paper WHERE trashed_at IS NOT NULL").all()
+            queries.mark_touched(conn, [paper_id for paper_id, _ in doomed])
             for paper_id, _ in doomed:
                 conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
                 conn.exec_driver_sql("DELETE FROM paper WHERE id = ?", (paper_id,))
@@ -457,10 +524,11 @@ class Library:
             still_used = {r[0] for r in conn.exec_driver_sql("SELECT pdf_path FROM paper WHERE pdf_path != ''")}
         for _, pdf_path in doomed:
             if pdf_path and pdf_path not in still_used:
-                try:
-                    os.unlink(self.home / pdf_path)
-                except OSError:
-                    pass
+                for doomed_file in (self.home / pdf_path, sidecars.sidecar_path(self.home, 0, pdf_path)):
+                    try:
+                        os.unlink(doomed_file)
+                    except OSError:
+                        pass
         return len(doomed)
 
     def _require(self, conn: Connection, paper_ids: Iterable[int]) -> None:
@@ -470,8 +538,11 @@ class Library:
 
 
 class _WriteTransaction:
-    def __init__(self, engine) -> None:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; then ``after_commit`` gets the ids ``queries.mark_touched`` recorded."""
+
+    def __init__(self, engine, after_commit=None) -> None:
         self._engine = engine
+        self._after_commit = after_commit
         self._conn: Connection | None = None
 
     def __enter__(self) -> Connection:
@@ -481,6 +552,7 @@ class _WriteTransaction:
         except OperationalError as exc:
             self._conn.close()
             raise _friendly(exc) from exc
+        self._conn.info["touched"] = set()
         return self._conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -490,12 +562,25 @@ class _WriteTransaction:
                 try:
                     self._conn.exec_driver_sql("COMMIT")
                 except OperationalError as error:
-                    self._conn.exec_driver_sql("ROLLBACK")
+                    self._rollback()
                     raise _friendly(error) from error
             else:
-                self._conn.exec_driver_sql("ROLLBACK")
+                self._rollback()
+                if isinstance(exc, OperationalError):  # disk full, read-only, I/O error mid-statement
+                    raise _friendly(exc) from exc
         finally:
+            touched = self._conn.info.pop("touched", set())
             self._conn.close()
+        if exc_type is None and touched and self._after_commit:
+            self._after_commit(touched)
+
+
+    def _rollback(self) -> None:
+        """SQLite has already rolled back after SQLITE_FULL or an I/O error; a second ROLLBACK must not hide why."""
+        try:
+            self._conn.exec_driver_sql("ROLLBACK")
+        except OperationalError:
+            pass
 
 
 def _friendly(exc: OperationalError) -> LibraryError:

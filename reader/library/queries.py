@@ -231,9 +231,17 @@ def write_captions(conn: Connection, paper_id: int, captions: Iterable[CaptionRe
             (paper_id, c.label, c.kind, c.number, c.text, c.page, *bbox, *region, c.thumbnail))
 
 
+def mark_touched(conn: Connection, paper_ids: Iterable[int]) -> None:
+    """Remember, inside a write, which papers it changed: their sidecars are rewritten after COMMIT."""
+    touched = conn.info.get("touched")
+    if touched is not None:
+        touched.update(paper_ids)
+
+
 def touch(conn: Connection, paper_ids: Sequence[int]) -> None:
     from reader.library.library import utcnow
 
+    mark_touched(conn, paper_ids)
     now = utcnow()
     for paper_id in paper_ids:
         conn.exec_driver_sql("UPDATE paper SET updated_at = ? WHERE id = ?", (now, paper_id))
@@ -241,6 +249,7 @@ def touch(conn: Connection, paper_ids: Sequence[int]) -> None:
 
 def reindex(conn: Connection, paper_id: int) -> None:
     """Rewrite the paper's full-text row from the tables it summarises."""
+    mark_touched(conn, (paper_id,))
     conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
     conn.exec_driver_sql(
         "INSERT INTO paper_fts (rowid, title, authors, summary, tags, notes, captions, annotations)"

@@ -23,7 +23,12 @@ class ParsedQuery:
     years: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
 
+MAX_FILTERS = 50  # SQLite refuses an expression deeper than 1000; nobody needs 50 different tags at once
+
+
 def parse_query(text: str) -> ParsedQuery:
+    # Lone surrogates (undecodable bytes on a command line) cannot be bound as SQL text.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     terms: list[str] = []
     tags: list[str] = []
     statuses: list[str] = []
@@ -45,7 +50,12 @@ def parse_query(text: str) -> ParsedQuery:
         words = _WORD.findall(token)
         if words:
             terms.append('"' + " ".join(words) + '"*')
-    return ParsedQuery(" AND ".join(terms), tuple(tags), tuple(statuses), tuple(years))
+    return ParsedQuery(" AND ".join(_unique(terms)), _unique(tags), _unique(statuses), _unique(years))
+
+
+def _unique(items: list) -> tuple:
+    """Repeated filters once each, and at most :data:`MAX_FILTERS` of them."""
+    return tuple(dict.fromkeys(items))[:MAX_FILTERS]
 
 
 def _split(text: str) -> list[str]:

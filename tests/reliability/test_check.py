@@ -1,0 +1,76 @@
+"""`reading-list check` finds each kind of damage; `--fix` repairs only what is safe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from reader.importers.pdf_files import import_pdfs
+from reader.library import AnnotationFields, Library
+from reader.library.check import check_library
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def _kinds(report) -> list[str]:
+    return sorted(p.kind for p in report.unresolved)
+
+
+def test_a_healthy_library_has_no_problems(library_home, pdf_factory):
+    with Library.open(library_home) as lib:
+        import_pdfs(lib, [pdf_factory("One"), pdf_factory("Two")])
+    report = check_library(library_home)
+    assert report.ok and report.papers == 2
+
+
+def test_each_problem_is_found_and_the_safe_ones_fixed(library_home, pdf_factory):
+    with Library.open(library_home) as lib:
+        [moved, changed, gone] = [o.paper_id for o in import_pdfs(
+            lib, [pdf_factory("Moved"), pdf_factory("Changed"), pdf_factory("Gone", pages=2)])]
+        lib.add_annotation(gone, AnnotationFields("note", 9, (1, 1, 2, 2), comment="page 9 of 2"))
+        paths = {pid: library_home / lib.paper(pid).pdf_path for pid in (moved, changed, gone)}
+    pdfs = library_home / "pdfs"
+    os.rename(paths[moved], pdfs / "renamed-by-someone.pdf")  # same bytes, other name
+    with open(paths[changed], "ab") as handle:
+        handle.write(b"\n% edited elsewhere")
+    os.unlink(paths[gone])
+    (pdfs / ".incoming-abc.tmp").write_bytes(b"half a copy")
+    (pdfs / "stray.txt").write_text("?")
+    os.unlink(paths[changed].with_suffix(".json"))  # a sidecar lost
+
+    found = check_library(library_home)
+    assert _kinds(found) == ["annotation-page", "hash-changed", "missing-pdf", "missing-pdf", "orphan-file",
+                             "orphan-file", "sidecar", "temp-file"]
+
+    fixed = check_library(library_home, fix=True)
+    assert sorted(p.kind for p in fixed.problems if p.fixed) == ["missing-pdf", "sidecar", "temp-file"]
+    assert paths[moved].exists() and not (pdfs / ".incoming-abc.tmp").exists()
+    assert paths[changed].with_suffix(".json").exists()
+    left = check_library(library_home)
+    assert _kinds(left) == ["annotation-page", "hash-changed", "missing-pdf", "orphan-file"]
+
+
+def test_a_damaged_database_is_reported_with_its_backup(library_home):
+    with Library.open(library_home) as lib:
+        good = lib.backup_now()
+    (library_home / "library.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    report = check_library(library_home, fix=True)
+    assert _kinds(report) == ["integrity"] and str(good) in report.problems[0].message
+
+
+def test_the_cli_exit_code_says_whether_problems_are_left(library_home, pdf_factory):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    with Library.open(library_home) as lib:
+        import_pdfs(lib, [pdf_factory("One")])
+    assert cli("check").returncode == 0
+    (library_home / "pdfs" / ".incoming-x.tmp").write_bytes(b"")
+    result = cli("check")
+    assert result.returncode == 1 and "interrupted write" in result.stdout
+    assert cli("check", "--fix").returncode == 0
+    assert cli("check", "--json").returncode == 0
