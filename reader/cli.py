@@ -19,6 +19,8 @@ from reader.errors import ReaderError
 COMMANDS = (
     "add", "list", "search", "show", "tag", "untag", "note", "status", "trash", "restore", "empty-trash",
     "load-sample", "extract", "captions", "install-desktop", "uninstall-desktop",
+    "check", "backup", "restore-backup", "rebuild",
+    "export", "import",
 )
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -85,7 +87,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("install-desktop", help="add Reading List to the desktop's application menu")
     sub.add_parser("uninstall-desktop", help="remove what install-desktop added")
+
+    p = sub.add_parser("check", help="check the library for damage, missing PDFs and stale files")
+    p.add_argument("--fix", action="store_true", help="repair what is safe to repair; report the rest")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("backup", help="back up the library database now; prints the backup's path")
+    p.add_argument("--list", action="store_true", help="list the backups instead, newest first")
+    p = sub.add_parser("restore-backup", help="replace the library database with a backup")
+    p.add_argument("backup", type=Path)
+    p = sub.add_parser("rebuild", help="rebuild the library database from the sidecar files")
+    p.add_argument("--from-sidecars", action="store_true", required=True)
+    _add_export_import_parsers(sub)
     return parser
+
+
+def _add_export_import_parsers(sub) -> None:
+    """``export markdown|bibtex`` and ``import FILE`` (reader.export, reader.importers)."""
+    p = sub.add_parser("export", help="export papers as Markdown notes or BibTeX")
+    formats = p.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser, required=True)
+    for name, helptext in (("markdown", "one .md note per paper, with figures and annotations"),
+                           ("bibtex", "a .bib file (stdout without --out)")):
+        f = formats.add_parser(name, help=helptext)
+        f.add_argument("--out", type=Path, required=name == "markdown",
+                       metavar="DIR" if name == "markdown" else "FILE")
+        f.add_argument("--tag", help="only papers with this tag")
+        f.add_argument("--paper", type=int, action="append", default=[], metavar="ID",
+                       help="only this paper (repeatable)")
+    p = sub.add_parser("import", help="import a .bib file or a plain list of papers (.txt, .md)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--tag", action="append", default=[], help="tag to give every imported paper (repeatable)")
 
 
 def is_command(argv: Sequence[str]) -> bool:
@@ -139,6 +169,8 @@ def _dispatch(args) -> int:
     command = args.command
     if command in ("extract",):
         return _extract(args)
+    if command in ("check", "backup", "restore-backup", "rebuild"):
+        return _reliability(args)
     if command in ("install-desktop", "uninstall-desktop"):
         from reader import desktop
 
@@ -146,7 +178,7 @@ def _dispatch(args) -> int:
         for path in paths:
             print(path)
         return EXIT_OK
-    write = command not in ("list", "search", "show", "captions")
+    write = command not in ("list", "search", "show", "captions", "export")
     with _open(args, write=write) as library:
         handler = globals()[f"_cmd_{command.replace('-', '_')}"]
         return handler(library, args)
@@ -286,4 +318,71 @@ def _extract(args) -> int:
     print(", ".join(result.get("authors") or []))
     for c in result.get("captions", []):
         print(f"{c['label']} (p. {c['page']}): {c['text']}")
+    return EXIT_OK
+
+
+def _reliability(args) -> int:
+    """check / backup / restore-backup / rebuild: they open (or must not open) the library themselves."""
+    from reader.library import backup
+    from reader.paths import library_home
+
+    home = library_home(args.library)
+    if args.command == "check":
+        from reader.library.check import check_library, format_report
+
+        report = check_library(home, fix=args.fix)
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print("\n".join(format_report(report)))
+        return EXIT_OK if report.ok else EXIT_ERROR
+    if args.command == "backup" and args.list:
+        for info in backup.list_backups(home):
+            print(f"{info.path}\t{info.taken_at:%Y-%m-%d %H:%M:%S}\t{info.size}")
+        return EXIT_OK
+    if args.command == "backup":
+        print(backup.backup_now(home))
+        return EXIT_OK
+    if args.command == "restore-backup":
+        kept = backup.restore(home, args.backup)
+        print(f"Restored {args.backup}; the previous database was kept as {kept}.")
+        return EXIT_OK
+    from reader.library.sidecars import rebuild_from_sidecars
+
+    with rebuild_from_sidecars(home) as library:
+        print(f"Rebuilt {library.count()} papers in {home} from their sidecar files.")
+    return EXIT_OK
+
+
+def _cmd_export(library, args) -> int:
+    from reader.export import ExportScope, resolve_scope
+
+    ids = resolve_scope(library, ExportScope(tuple(args.paper), args.tag))
+    if args.format == "markdown":
+        from reader.export.markdown import export_markdown
+
+        print(export_markdown(library, ids, args.out).describe(), file=sys.stderr)
+        return EXIT_OK
+    from reader.export.bibtex import export_bibtex
+
+    report = export_bibtex(library, ids, args.out)
+    if args.out is None:
+        sys.stdout.write(report.text)
+    else:
+        print(report.describe(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_import(library, args) -> int:
+    from reader.importers.bibtex import import_bibtex
+    from reader.importers.plain_list import import_plain_list
+
+    if not args.file.is_file():
+        raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
+    importer = import_bibtex if args.file.suffix.lower() == ".bib" else import_plain_list
+    report = importer(library, args.file, tags=args.tag)
+    for paper_id, _ in report.added:
+        print(paper_id)
+    for line in report.lines():
+        print(f"reading-list: {line}", file=sys.stderr)
     return EXIT_OK

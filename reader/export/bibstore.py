@@ -1,0 +1,54 @@
+"""What a BibTeX import knew that the library has no column for, kept beside the library.
+
+The library stores title, authors, year, venue, DOI, arXiv id, URL, abstract and
+tags. A ``.bib`` entry also has pages, volume, publisher, month, editor, its entry
+type and citation key... To give them back on export (import then export keeps
+every standard field), the raw entry is saved as JSON in ``<library>/bibtex/<id>.json``,
+with the values the library was given at import: a field the user has since
+edited in the app is exported from the library, an untouched one verbatim.
+Paper ids can be reused after the Trash is emptied, so each file also records
+the paper's ``added_at`` and is ignored if it belongs to an earlier paper.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.export.atomic import write_atomic
+from reader.library import Library, PaperDetail
+
+STORE_DIR = "bibtex"
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    entry_type: str
+    key: str
+    fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value with its braces/quotes), file order
+    imported: dict  # library field -> value the importer derived (title, authors, year, ...)
+    venue_field: str = ""  # "journal" | "booktitle" | "" : where the venue came from
+
+
+def _path(library: Library, paper_id: int) -> Path:
+    return library.home / STORE_DIR / f"{paper_id}.json"
+
+
+def save_entry(library: Library, paper_id: int, entry: StoredEntry) -> None:
+    paper = library.paper(paper_id)
+    data = {"added_at": paper.added_at.isoformat(), "type": entry.entry_type, "key": entry.key,
+            "fields": [list(f) for f in entry.fields], "imported": entry.imported,
+            "venue_field": entry.venue_field}
+    write_atomic(_path(library, paper_id), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def load_entry(library: Library, paper: PaperDetail) -> StoredEntry | None:
+    try:
+        data = json.loads(_path(library, paper.id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("added_at") != paper.added_at.isoformat():
+        return None  # left over from a deleted paper whose id was reused
+    return StoredEntry(data["type"], data["key"], tuple((k, v) for k, v in data["fields"]),
+                       data.get("imported", {}), data.get("venue_field", ""))

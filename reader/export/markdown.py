@@ -1,0 +1,255 @@
+"""Export papers as Markdown notes: one ``.md`` per paper, with its figures and marks.
+
+The note is meant to live in the user's vault (Obsidian, Logseq, a git repo), so
+it is deterministic (same library, same bytes: clean diffs), re-exporting only
+rewrites the app's anchored blocks (``merge.py``), and a note is found again by
+the ``reading_list_id`` in its front matter even after the user renames it.
+Images go to ``assets/`` beside the notes so the folder can be moved as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from reader.export.atomic import ExportError, ensure_folder, write_atomic
+from reader.export.filenames import paper_slug
+from reader.export.frontmatter import emit, read_int, split_front_matter
+from reader.export.merge import merge_body, merge_front
+from reader.export.template import Segment, TemplateError, parse, render
+from reader.library import Library, PaperDetail
+
+TEMPLATE_NAME = "markdown-template.md"
+ASSETS = "assets"
+ID_KEY = "reading_list_id"
+OWNED_KEYS = {ID_KEY, "title", "authors", "year", "venue", "doi", "arxiv", "url", "code_url", "tags",
+              "status", "added", "updated"}
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class MarkdownReport:
+    written: list[Path] = field(default_factory=list)  # created or changed
+    unchanged: list[Path] = field(default_factory=list)
+    cancelled: bool = False
+
+    def describe(self) -> str:
+        total = len(self.written) + len(self.unchanged)
+        text = f"Exported {total} note{'s' if total != 1 else ''} ({len(self.written)} changed)."
+        return text + (" Cancelled before the end." if self.cancelled else "")
+
+
+def default_template_text() -> str:
+    return resources.files("reader.export").joinpath("default_template.md").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Template:
+    nodes: list
+    origin: str  # named in error messages
+
+
+def load_template(path: Path | None = None) -> Template:
+    """The user's template (``config_dir()/markdown-template.md``) if present, else the shipped one."""
+    if path is None:
+        from reader.paths import config_dir
+
+        candidate = config_dir() / TEMPLATE_NAME
+        path = candidate if candidate.is_file() else None
+    if path is None:
+        origin = "the default Markdown template"
+        return Template(parse(default_template_text(), origin), origin)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"The Markdown template {path} cannot be read: {exc}.") from exc
+    return Template(parse(text, str(path)), str(path))
+
+
+def _pdf_uri(library: Library, paper: PaperDetail, page: int | None = None) -> str:
+    if not paper.pdf_path:
+        return ""
+    uri = (library.home / paper.pdf_path).absolute().as_uri()
+    return f"{uri}#page={page}" if page else uri
+
+
+def _quote_block(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.strip("\n").splitlines())
+
+
+def front_matter(paper: PaperDetail) -> str:
+    return "---\n" + emit([
+        (ID_KEY, paper.id), ("title", paper.title), ("authors", list(paper.authors)), ("year", paper.year),
+        ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", paper.url),
+        ("code_url", paper.code_url), ("tags", sorted(paper.tags, key=str.casefold)),
+        ("status", paper.status.value.replace("_", "-")),
+        ("added", paper.added_at.date().isoformat()), ("updated", paper.updated_at.date().isoformat()),
+    ]) + "\n---\n"
+
+
+def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Everything a template can name, and the asset files (name -> bytes) the note links to."""
+    assets: dict[str, bytes] = {}
+    app_link = f"reading-list://open?paper={paper.id}"
+    fields = {
+        "id": paper.id, "title": " ".join(paper.title.split()), "authors": ", ".join(paper.authors), "year": paper.year or "",
+        "venue": paper.venue, "doi": paper.doi, "arxiv": paper.arxiv_id, "url": paper.url,
+        "code_url": paper.code_url, "tags": ", ".join(sorted(paper.tags, key=str.casefold)),
+        "status": paper.status.label, "added": paper.added_at.date().isoformat(),
+        "updated": paper.updated_at.date().isoformat(), "app_link": app_link,
+        "pdf_link": _pdf_uri(library, paper),
+        "byline": " · ".join(str(x) for x in (", ".join(paper.authors), paper.venue, paper.year) if x),
+    }
+    captions = []
+    for index, caption in enumerate(paper.captions, start=1):
+        image = ""
+        source = library.home / caption.thumbnail if caption.thumbnail else None
+        if source is not None and source.is_file():
+            name = f"{stem}-figure-{index}{source.suffix.lower() or '.png'}"
+            assets[name] = source.read_bytes()
+            image = f"{ASSETS}/{name}"
+        captions.append({"label": caption.label or caption.kind.title(), "kind": caption.kind,
+                         "number": caption.number, "text": caption.text, "page": caption.page or "",
+                         "image": image})
+    annotations = []
+    for mark in library.annotations(paper.id):
+        image = ""
+        if mark.has_image:
+            data = library.annotation_image(mark.id)
+            if data:
+                name = f"{stem}-a{mark.id}.png"
+                assets[name] = bytes(data)
+                image = f"{ASSETS}/{name}"
+        annotations.append({
+            "_anchor": f"annotation {mark.id}", "id": mark.id, "kind": mark.kind, "page": mark.page,
+            "colour": mark.colour, "quote": mark.quote.strip(), "quote_block": _quote_block(mark.quote),
+            "comment": mark.comment.strip(), "image": image, "is_area": mark.kind == "area",
+            "app_link": f"{app_link}&page={mark.page}", "pdf_link": _pdf_uri(library, paper, mark.page),
+        })
+    notes = "\n\n".join(n.body.strip("\n") for n in paper.notes if n.body.strip())
+    context = dict(fields, front_matter=front_matter(paper), paper=fields, summary=paper.summary.strip(),
+                   captions=captions, figures=bool(captions), notes=notes, annotations=annotations,
+                   annotations_heading=bool(annotations))
+    return context, assets
+
+
+def render_note(template: Template, context: dict[str, Any], old_text: str | None) -> str:
+    """The note's text: a fresh render, or ``old_text`` with the app's parts brought up to date."""
+    segments = render(template.nodes, context, template.origin)
+    front = next((s.text for s in segments if s.kind == "front"), None)
+    if old_text is None:  # tidy the template's own blank lines, never the content of a block
+        text = _join_tidy(segments)
+    else:
+        old_text = old_text.replace("\r\n", "\n")
+        blocks = [s for s in segments if s.kind == "block"]
+        if front is not None:
+            front, body = merge_front(old_text, front, OWNED_KEYS)
+        else:
+            body = old_text
+        text = (front or "") + merge_body(body, blocks)
+    return text.rstrip("\n") + "\n"
+
+
+def _join_tidy(segments: list[Segment]) -> str:
+    """Join a fresh render, keeping at most one blank line where template text meets anything."""
+    out = ""
+    for seg in segments:
+        piece = seg.text
+        if seg.kind == "text":
+            piece = re.sub(r"\n{3,}", "\n\n", piece)
+            trailing = len(out) - len(out.rstrip("\n")) if out else 2
+            lead = len(piece) - len(piece.lstrip("\n"))
+            piece = piece[max(0, lead - max(0, 2 - trailing)):]
+        out += piece
+    return out
+
+
+def scan_notes(folder: Path) -> tuple[dict[int, Path], set[str]]:
+    """Notes already in ``folder``: paper id -> file (by front matter), and every ``.md`` name taken."""
+    owners: dict[int, Path] = {}
+    taken: set[str] = set()
+    if not folder.is_dir():
+        return owners, taken
+    for path in sorted(folder.glob("*.md")):
+        taken.add(path.name.casefold())
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(4096)
+        except OSError:
+            continue
+        split = split_front_matter(head if "\n---" in head[3:] else head + "\n---\n")
+        paper_id = read_int(split[0], ID_KEY) if split else None
+        if paper_id is not None and paper_id not in owners:
+            owners[paper_id] = path
+    return owners, taken
+
+
+def assign_names(papers: Sequence[PaperDetail], owners: dict[int, Path], taken: set[str]) -> dict[int, str]:
+    """A file name per paper: its existing note, else its slug, else slug + ``-<id>`` on a clash."""
+    taken = set(taken)
+    names: dict[int, str] = {}
+    for paper in sorted(papers, key=lambda p: p.id):
+        if paper.id in owners:
+            names[paper.id] = owners[paper.id].name
+            continue
+        base = paper_slug(paper.title, paper.authors, paper.year)
+        candidate, n = f"{base}.md", 1
+        while candidate.casefold() in taken:
+            candidate = f"{base}-{paper.id}.md" if n == 1 else f"{base}-{paper.id}-{n}.md"
+            n += 1
+        taken.add(candidate.casefold())
+        names[paper.id] = candidate
+    return names
+
+
+def _clean_assets(assets_dir: Path, stem: str, keep: set[str]) -> None:
+    """Remove images of marks deleted in the app; only names this exporter makes are touched."""
+    if not assets_dir.is_dir():
+        return
+    pattern = re.compile(re.escape(stem) + r"-(?:a\d+|figure-\d+)\.(?:png|jpg|jpeg)")
+    for path in assets_dir.iterdir():
+        if pattern.fullmatch(path.name) and path.name not in keep:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
+def export_markdown(library: Library, paper_ids: Sequence[int], out_dir: Path | str, *,
+                    template_path: Path | None = None, progress: Progress | None = None,
+                    is_cancelled: Callable[[], bool] = lambda: False) -> MarkdownReport:
+    """Write (or update) one note per paper in ``out_dir``; raises ``ExportError`` if it cannot."""
+    out_dir = ensure_folder(Path(out_dir))
+    template = load_template(template_path)
+    papers = [library.paper(pid) for pid in sorted(set(paper_ids))]
+    owners, taken = scan_notes(out_dir)
+    names = assign_names(papers, owners, taken)
+    report = MarkdownReport()
+    for index, paper in enumerate(papers):
+        if is_cancelled():
+            report.cancelled = True
+            break
+        target = out_dir / names[paper.id]
+        stem = target.stem
+        context, assets = build_context(library, paper, stem)
+        for name, data in sorted(assets.items()):
+            write_atomic(out_dir / ASSETS / name, data)
+        _clean_assets(out_dir / ASSETS, stem, set(assets))
+        old_text = None
+        if target.exists():
+            try:
+                old_text = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ExportError(f"{target} cannot be read to update it: {exc}.") from exc
+        text = render_note(template, context, old_text)
+        (report.written if write_atomic(target, text) else report.unchanged).append(target)
+        if progress:
+            progress(index + 1, len(papers), target.name)
+    return report
+
+
+__all__ = ["MarkdownReport", "Segment", "export_markdown", "load_template", "default_template_text"]

@@ -1,0 +1,237 @@
+"""Importing a ``.bib`` file: entries become papers, with their PDFs when the files exist.
+
+Parsing is bibtexparser's (v2, maintained; it reports each broken block with its
+line). We keep each entry's raw fields (``reader.export.bibstore``) so exporting
+gives back what came in. A bad entry never stops the file: it is reported with
+its line number and skipped. Papers already in the library (same DOI, arXiv id,
+or title and year) are reported, not added twice. Qt-free, like every importer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.errors import ReaderError
+from reader.export.bibstore import StoredEntry, save_entry
+from reader.importers.dedupe import DuplicateIndex, ImportReport, arxiv_from_text, clean_doi
+from reader.importers.pdf_files import Extractor, add_thumbnails, captions_from_extraction, default_extractor
+from reader.library import Library, PaperFields
+from reader.library.identity import sha256_file
+
+Progress = Callable[[int, int, str], None]
+
+
+class BibtexImportError(ReaderError):
+    """The ``.bib`` file as a whole cannot be read."""
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    entry_type: str
+    key: str
+    fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value)
+    line: int  # 1-based line of the ``@type{`` in the file
+
+    def raw(self, name: str) -> str:
+        return next((v for k, v in self.fields if k == name), "")
+
+
+def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
+    """Entries (``@string`` macros resolved, values raw) and one problem line per broken block."""
+    import bibtexparser
+    from bibtexparser.middlewares import ResolveStringReferencesMiddleware
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report failures ourselves
+    parsed = bibtexparser.parse_string(
+        text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
+    entries = [BibEntry(e.entry_type.lower(), e.key, tuple((f.key.lower(), str(f.value)) for f in e.fields),
+                        (e.start_line or 0) + 1) for e in parsed.entries]
+    problems = []
+    for block in parsed.failed_blocks:
+        line = (block.start_line or 0) + 1
+        kind = type(block).__name__
+        head = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+        if kind == "DuplicateBlockKeyBlock":
+            problems.append(f"line {line}: the citation key {getattr(block, 'key', '')!r} is used twice; "
+                            "this entry was skipped.")
+        else:
+            problems.append(f"line {line}: malformed entry {head!r} was skipped.")
+    return sorted(entries, key=lambda e: e.line), sorted(problems, key=lambda p: int(p.split()[1][:-1]))
+
+
+def strip_enclosing(raw: str) -> str:
+    raw = raw.strip()
+    if len(raw) >= 2 and ((raw[0] == "{" and raw[-1] == "}") or (raw[0] == '"' and raw[-1] == '"')):
+        return raw[1:-1]
+    return raw
+
+
+_DECODER = None
+
+
+def latex_to_text(raw: str) -> str:
+    """``{BERT}: M{\\"u}ller \\& co`` -> ``BERT: Müller & co``; maths is kept as written."""
+    global _DECODER
+    if _DECODER is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    inner = strip_enclosing(raw)
+    try:
+        text = _DECODER.latex_to_text(inner)
+    except Exception:  # pylatexenc is lenient, but never let one odd title stop an import
+        text = inner.replace("{", "").replace("}", "")
+    return " ".join(text.split())
+
+
+def split_authors(raw: str) -> tuple[str, ...]:
+    """BibTeX ``Last, First and Other, Name`` -> ``("First Last", "Name Other")``."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    names = []
+    for person in split_multiple_persons_names(strip_enclosing(raw)):
+        try:
+            parts = parse_single_name_into_parts(person)
+            words = [*parts.first, *parts.von, *parts.last]
+            display = " ".join(words) + (", " + " ".join(parts.jr) if parts.jr else "")
+        except Exception:
+            display = person
+        text = latex_to_text(display)
+        if text:
+            names.append(text)
+    return tuple(names)
+
+
+def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFields, str]:
+    """The paper an entry describes, and which field its venue came from."""
+    text = {name: latex_to_text(value) for name, value in entry.fields
+            if name not in ("url", "doi", "eprint", "file", "author")}
+    plain = {name: strip_enclosing(value).strip() for name, value in entry.fields}
+    venue_field = next((f for f in ("journal", "booktitle") if text.get(f)), "")
+    year_match = re.search(r"\d{4}", plain.get("year", "") or plain.get("date", ""))
+    arxiv = ""
+    prefix = (plain.get("archiveprefix") or plain.get("eprinttype") or "").lower()
+    if plain.get("eprint") and (prefix == "arxiv" or arxiv_from_text(plain["eprint"])):
+        arxiv = arxiv_from_text(plain["eprint"]) or plain["eprint"]
+    arxiv = arxiv or arxiv_from_text(plain.get("arxivid", "")) or arxiv_from_text(text.get("journal", "")) \
+        or arxiv_from_text(plain.get("url", ""))
+    keywords = re.split(r"[;,]", text.get("keywords", ""))
+    fields = PaperFields(
+        title=text.get("title", ""),
+        authors=split_authors(entry.raw("author")) if entry.raw("author") else (),
+        year=int(year_match.group()) if year_match else None,
+        venue=text.get(venue_field, "") if venue_field else "",
+        summary=text.get("abstract", ""),
+        doi=clean_doi(plain.get("doi", "")),
+        arxiv_id=arxiv,
+        url=plain.get("url", ""),
+        code_url=plain.get("code", ""),
+        tags=tuple(dict.fromkeys([*(k.strip() for k in keywords if k.strip()), *tags])),
+    )
+    return fields, venue_field
+
+
+def file_candidates(raw: str, base: Path) -> list[Path]:
+    """PDF paths in a ``file`` field: JabRef ``desc:path:type;…``, Mendeley, Zotero, or a bare path."""
+    value = strip_enclosing(raw)
+    found = []
+    for item in re.split(r"(?<!\\);", value):
+        parts = re.split(r"(?<!\\):", item)
+        path = parts[1] if len(parts) == 3 else item
+        if len(parts) > 3:  # a Windows drive letter split as well: desc:C:\x.pdf:PDF
+            path = ":".join(parts[1:-1])
+        path = path.replace("\\:", ":").replace("\\\\", "\\").replace("\\_", "_").strip()
+        if path:
+            candidate = Path(path).expanduser()
+            found.append(candidate if candidate.is_absolute() else base / candidate)
+    return found
+
+
+@dataclass
+class _Context:
+    library: Library
+    index: DuplicateIndex
+    report: ImportReport
+    extractor: Extractor
+    base: Path
+    tags: Sequence[str] = field(default_factory=tuple)
+
+
+def _import_entry(ctx: _Context, entry: BibEntry) -> None:
+    fields, venue_field = entry_to_fields(entry, ctx.tags)
+    where = f"line {entry.line} ({entry.key})"
+    if not fields.title:
+        ctx.report.problems.append(f"{where}: the entry has no title and was skipped.")
+        return
+    existing = ctx.index.find(fields)
+    if existing:
+        ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")
+        return
+    pdf = next((p for p in file_candidates(entry.raw("file"), ctx.base)
+                if p.suffix.lower() == ".pdf" and p.is_file()), None) if entry.raw("file") else None
+    paper_id = _add(ctx, fields, pdf, where)
+    if paper_id is None:
+        return
+    if entry.raw("file") and pdf is None:
+        ctx.report.problems.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
+                                   "the paper was added without one.")
+    imported = {"title": fields.title, "authors": list(fields.authors), "year": fields.year, "venue": fields.venue,
+                "doi": fields.doi, "arxiv_id": fields.arxiv_id, "url": fields.url, "summary": fields.summary,
+                "tags": sorted(ctx.library.paper(paper_id).tags, key=str.casefold)}
+    save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field))
+    ctx.index.add(paper_id, fields)
+    ctx.report.added.append((paper_id, fields.title))
+
+
+def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> int | None:
+    if pdf is None:
+        return ctx.library.add_paper(fields)
+    try:
+        digest = sha256_file(pdf)
+        same = ctx.library.find_by_hash(digest)
+        if same is not None:
+            title = ctx.library.paper(same).title
+            ctx.report.duplicates.append(f"{where}: its PDF {pdf.name} is already in the library as "
+                                         f"{title!r} (id {same}).")
+            return None
+        extraction = ctx.extractor(pdf)
+        outcome = ctx.library.add_pdf(pdf, fields, page_count=extraction.page_count,
+                                      captions=captions_from_extraction(extraction), sha256=digest)
+    except (ReaderError, OSError) as exc:
+        ctx.report.problems.append(f"{where}: the PDF {pdf} could not be added ({exc}); "
+                                   "the paper was added without it.")
+        return ctx.library.add_paper(fields)
+    try:
+        add_thumbnails(ctx.library, outcome.paper_id)
+    except (ReaderError, OSError):
+        pass  # a figure without its thumbnail still shows its caption
+    ctx.report.pdfs_linked += 1
+    return outcome.paper_id
+
+
+def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (),
+                  extractor: Extractor = default_extractor, progress: Progress | None = None,
+                  is_cancelled: Callable[[], bool] = lambda: False) -> ImportReport:
+    """Add every well-formed, new entry of ``path``; the report says what happened to the rest."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="latin-1")  # old .bib files from Windows tools
+    except OSError as exc:
+        raise BibtexImportError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
+    entries, problems = parse_bibtex(text)
+    report = ImportReport(source=path, problems=list(problems))
+    ctx = _Context(library, DuplicateIndex.from_library(library), report, extractor, path.parent, tags)
+    for index, entry in enumerate(entries):
+        if is_cancelled():
+            report.cancelled = True
+            break
+        _import_entry(ctx, entry)
+        if progress:
+            progress(index + 1, len(entries), entry.key)
+    return report

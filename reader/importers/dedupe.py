@@ -1,0 +1,107 @@
+"""Telling whether an imported paper is already in the library, and reporting an import.
+
+Shared by the BibTeX and plain-list importers. A paper is the same when its DOI,
+its arXiv id (any version) or its normalised title and year match; papers in the
+Trash count too, so an import never resurrects a silent second copy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.library import Library, PaperFields, PaperQuery
+
+_ARXIV = re.compile(r"(?<![\w.])(?:arxiv[:\s/]*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+                    re.IGNORECASE)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+
+
+def arxiv_from_text(text: str) -> str:
+    """The arXiv id (without version) named in ``text``, if it names one: ids, ``arXiv:``, URLs."""
+    if not text:
+        return ""
+    if "arxiv" not in text.lower() and not re.fullmatch(r"\s*\d{4}\.\d{4,5}(v\d+)?\s*", text):
+        return ""
+    match = _ARXIV.search(text)
+    return match.group(1) if match else ""
+
+
+def clean_doi(text: str) -> str:
+    match = _DOI.search(text or "")
+    return match.group(1).rstrip(".,;)]") if match else ""
+
+
+def normalise_title(title: str) -> str:
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch)).split())
+
+
+class DuplicateIndex:
+    """What the library already holds, by DOI, arXiv id and (title, year)."""
+
+    def __init__(self) -> None:
+        self._doi: dict[str, tuple[int, str]] = {}
+        self._arxiv: dict[str, tuple[int, str]] = {}
+        self._title: dict[str, list[tuple[int | None, int, str]]] = {}
+
+    @classmethod
+    def from_library(cls, library: Library) -> DuplicateIndex:
+        index = cls()
+        ids = library.query_ids(PaperQuery(view="all")) + library.query_ids(PaperQuery(view="trash"))
+        for paper_id in sorted(set(ids)):
+            p = library.paper(paper_id)
+            index.add(paper_id, PaperFields(title=p.title, year=p.year, doi=p.doi, arxiv_id=p.arxiv_id))
+        return index
+
+    def add(self, paper_id: int, fields: PaperFields) -> None:
+        if fields.doi:
+            self._doi.setdefault(fields.doi.lower(), (paper_id, fields.title))
+        if arxiv_from_text(f"arXiv:{fields.arxiv_id}"):
+            self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"), (paper_id, fields.title))
+        key = normalise_title(fields.title)
+        if key:
+            self._title.setdefault(key, []).append((fields.year, paper_id, fields.title))
+
+    def find(self, fields: PaperFields) -> str | None:
+        """How the paper is already in the library ("'Title' (id 3, same DOI)"), or None."""
+        if fields.doi and fields.doi.lower() in self._doi:
+            paper_id, title = self._doi[fields.doi.lower()]
+            return f"{title!r} (id {paper_id}, same DOI)"
+        arxiv = arxiv_from_text(f"arXiv:{fields.arxiv_id}") if fields.arxiv_id else ""
+        if arxiv and arxiv in self._arxiv:
+            paper_id, title = self._arxiv[arxiv]
+            return f"{title!r} (id {paper_id}, same arXiv id)"
+        for year, paper_id, title in self._title.get(normalise_title(fields.title), ()):
+            if year is None or fields.year is None or year == fields.year:
+                return f"{title!r} (id {paper_id}, same title and year)"
+        return None
+
+
+@dataclass
+class ImportReport:
+    """What an import did, in sentences the CLI prints and the UI shows as they are."""
+
+    source: Path | None = None
+    added: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    pdfs_linked: int = 0
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        n = len(self.added)
+        parts = [f"Added {n} paper{'s' if n != 1 else ''}"]
+        if self.pdfs_linked:
+            parts.append(f"{self.pdfs_linked} with their PDF")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} already in the library")
+        if self.problems:
+            parts.append(f"{len(self.problems)} skipped or incomplete")
+        text = ", ".join(parts) + "."
+        return text + (" Cancelled before the end." if self.cancelled else "")
+
+    def lines(self) -> list[str]:
+        return [self.summary(), *self.duplicates, *self.problems]
