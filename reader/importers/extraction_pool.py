@@ -39,6 +39,14 @@ def _thumbnails(pdf: str, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
     return done
 
 
+def _call_named(name: str, *args):
+    """Run ``module:function`` in the child, so the parent never imports PyMuPDF to name it."""
+    import importlib
+
+    module, _, function = name.partition(":")
+    return getattr(importlib.import_module(module), function)(*args)
+
+
 class ExtractionPool:
     def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._timeout = timeout_s
@@ -59,6 +67,14 @@ class ExtractionPool:
     def thumbnails(self, pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
         """Render figure regions to PNG files; one bool per job (False: that one failed)."""
         return self._call(pdf, _thumbnails, str(pdf), jobs)
+
+    def call(self, path: Path, name: str, *args):
+        """Run ``"package.module:function"(*args)`` in the worker process (``path`` names it in errors)."""
+        return self._call(path, _call_named, name, *args)
+
+    def annotations(self, path: Path) -> list[dict]:
+        """The annotations another viewer left in the PDF (see reader.pdf.annotations)."""
+        return self.call(path, "reader.pdf.annotations:read_pdf_annotations", str(path))
 
     def _call(self, path: Path, fn, *args):
         future = self._pool().submit(fn, *args)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
-from reader.library import CaptionRecord, Library, PaperFields
+from reader.library import AnnotationFields, CaptionRecord, Library, PaperFields
 from reader.library.identity import sha256_file
 
 Extractor = Callable[[Path], Any]  # path -> reader.pdf.extract.Extraction
@@ -20,6 +20,7 @@ Extractor = Callable[[Path], Any]  # path -> reader.pdf.extract.Extraction
 Thumbnailer = Callable[[Path, list[tuple[int, tuple, str]]], list[bool]]
 THUMBNAIL_DIR = "thumbnails"
 Progress = Callable[[int, int, "ImportOutcome"], None]
+AnnotationReader = Callable[[Path], list[dict]]  # path -> reader.pdf.annotations.read_pdf_annotations(path)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,28 @@ def default_thumbnailer(pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[b
         except PdfError:
             done.append(False)
     return done
+
+
+def default_annotation_reader(path: Path) -> list[dict]:
+    from reader.pdf.annotations import read_pdf_annotations
+
+    return read_pdf_annotations(path)
+
+
+def add_file_annotations(library: Library, paper_id: int, path: Path, reader: AnnotationReader) -> int:
+    """Store the marks another viewer left in the PDF, as ``source="file"``; returns how many.
+
+    Only for a paper just created from this file, so importing the same PDF again
+    never duplicates them.
+    """
+    count = 0
+    for mark in reader(path):
+        library.add_annotation(paper_id, AnnotationFields(
+            kind=mark["kind"], page=int(mark["page"]), rect=tuple(mark["rect"]),
+            quads=tuple(tuple(q) for q in mark.get("quads") or ()), colour=mark.get("colour") or "#ffd400",
+            quote=mark.get("quote") or "", comment=mark.get("comment") or "", source="file"))
+        count += 1
+    return count
 
 
 def add_thumbnails(library: Library, paper_id: int, thumbnailer: Thumbnailer = default_thumbnailer) -> int:
@@ -130,6 +153,7 @@ def import_pdfs(
     progress: Progress | None = None,
     is_cancelled: Callable[[], bool] = lambda: False,
     thumbnailer: Thumbnailer | None = default_thumbnailer,
+    annotation_reader: AnnotationReader | None = default_annotation_reader,
 ) -> list[ImportOutcome]:
     files = [Path(p) for p in paths]
     outcomes: list[ImportOutcome] = []
@@ -142,6 +166,11 @@ def import_pdfs(
                 add_thumbnails(library, outcome.paper_id, thumbnailer)
             except (ReaderError, OSError):
                 pass  # the paper is in; a missing thumbnail only shows as text
+        if outcome.created and annotation_reader is not None:
+            try:
+                add_file_annotations(library, outcome.paper_id, path, annotation_reader)
+            except (ReaderError, OSError):
+                pass  # the paper is in; its own marks are a bonus, never a reason to fail
         outcomes.append(outcome)
         if progress:
             progress(index + 1, len(files), outcome)

@@ -12,14 +12,14 @@ Client -> server::
     ("open", doc_id, path, password)       ("close", doc_id)
     ("render", req_id, key, slot_name, slot_size)
     ("info", req_id, doc_id, page)          ("find", req_id, doc_id, query)
-    ("stop",)
+    ("clip", req_id, doc_id, page, rect)    ("stop",)
 
 Server -> client::
 
     ("opened", doc_id, info_dict)           ("open_failed", doc_id, kind, message)
     ("rendered", req_id, width, height, stride)
     ("failed", req_id, message)             ("info", req_id, payload)
-    ("found", req_id, hits)
+    ("found", req_id, hits)                 ("clipped", req_id, png_bytes)
 """
 
 from __future__ import annotations
@@ -106,6 +106,14 @@ def serve(conn: Connection) -> None:
             elif op == "find":
                 _, req_id, doc_id, query = message
                 conn.send(("found", req_id, render.find_text(docs[doc_id], query) if doc_id in docs else []))
+            elif op == "clip":  # an area mark's image, from the document already open here
+                _, req_id, doc_id, page, rect = message
+                from reader.pdf.annotations import render_clip_png
+
+                try:
+                    conn.send(("clipped", req_id, render_clip_png(docs[doc_id], page, rect)))
+                except Exception as exc:
+                    conn.send(("failed", req_id, str(exc)))
             elif op == "close":
                 doc = docs.pop(message[1], None)
                 if doc is not None:

@@ -59,6 +59,8 @@ def _overlays(view: PdfView, painter: QPainter, page: int, origin: QPointF, zoom
     for index, (hit_page, hit_rect) in enumerate(view._hits):
         if hit_page == page:
             painter.fillRect(rect(hit_rect), CURRENT_HIT if index == view._hit_index else HIT)
+    for paint in view.overlay_painters:
+        paint(painter, page, rect)
     selected = view._selection.get(page)
     if selected is not None:
         words = view._words.get(page, [])

@@ -30,6 +30,7 @@ class PdfView(QAbstractScrollArea):
     zoom_changed = Signal(float)
     position_settled = Signal(int, float)
     status_message = Signal(str)  # link targets on hover, blocked links
+    selection_finished = Signal()  # a mouse drag ended with text selected (the annotation popup listens)
 
     def __init__(self, client: RenderClient, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +56,7 @@ class PdfView(QAbstractScrollArea):
         self._press_pos = QPointF()
         self._flash: tuple[int, tuple] | None = None
         self.history: list[tuple[int, float]] = []
+        self.overlay_painters: list = []  # callables (painter, page, to_view) drawn under the selection
         self.first_paint_with_page: float | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
@@ -411,6 +413,8 @@ class PdfView(QAbstractScrollArea):
         link, self._press_link = self._press_link, None
         if link is not None and event.button() == Qt.MouseButton.LeftButton:
             self.activate_link(link)
+        elif event.button() == Qt.MouseButton.LeftButton and self._selection:
+            self.selection_finished.emit()
 
     def activate_link(self, link: dict[str, Any]) -> None:
         if link["kind"] == "goto":
@@ -427,6 +431,34 @@ class PdfView(QAbstractScrollArea):
 
     def selected_text(self) -> str:
         return textsel.selected_text(self._words, self._selection)
+
+    def selection_lines(self) -> list[tuple[int, list[tuple[float, float, float, float]], str]]:
+        """Per selected page: (page, one rectangle per marked line, quoted text) - what a text mark stores."""
+        result = []
+        for page in sorted(self._selection):
+            lo, hi = self._selection[page]
+            boxes: list[list[float]] = []  # [x0, y0, x1, y1, block]
+            for word in (self._words.get(page) or [])[lo : hi + 1]:
+                last = boxes[-1] if boxes else None
+                height = min(word[3] - word[1], last[3] - last[1]) if last else 0
+                overlap = min(word[3], last[3]) - max(word[1], last[1]) if last else 0
+                # same visual row of the same block (justified lines come in pieces): one rectangle
+                if last and last[4] == word[5] and overlap > 0.6 * height and -1 < word[0] - last[2] < 3 * height:
+                    last[:4] = [min(last[0], word[0]), min(last[1], word[1]), max(last[2], word[2]), max(last[3], word[3])]
+                else:
+                    boxes.append([*word[:4], word[5]])
+            if boxes:
+                text = textsel.selected_text(self._words, {page: (lo, hi)})
+                result.append((page, [tuple(b[:4]) for b in boxes], text))
+        return result
+
+    def clear_selection(self) -> None:
+        self._selection = {}
+        self.viewport().update()
+
+    def page_point(self, pos: QPointF) -> tuple[int, float, float] | None:
+        """(page, x, y) in points under a viewport position."""
+        return self._page_point(pos)
 
     def copy_selection(self) -> bool:
         text = self.selected_text()

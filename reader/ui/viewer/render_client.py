@@ -36,6 +36,7 @@ class RenderClient(QObject):
     page_failed = Signal(object, str)  # RenderKey, message
     page_info_ready = Signal(int, int, object)  # doc_id, page, {"words": [...], "links": [...]}
     find_done = Signal(int, int, object)  # doc_id, search id, [(page, rect)]
+    clip_done = Signal(int, object)  # request id, PNG bytes or None when it failed
     restarted = Signal()
 
     def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
@@ -51,6 +52,7 @@ class RenderClient(QObject):
         self._requests: dict[int, tuple] = {}  # other in-flight messages, re-sent after a restart
         self._info_pages: dict[int, tuple[int, int]] = {}
         self._find_ids: dict[int, tuple[int, int]] = {}
+        self._clip_ids: set[int] = set()
         self._restarts: list[float] = []
         self._running = False
         self.failed_renders = 0
@@ -156,6 +158,13 @@ class RenderClient(QObject):
         self._send_tracked(req_id, ("find", req_id, doc_id, query))
         return req_id
 
+    def request_clip(self, doc_id: int, page: int, rect: tuple) -> int:
+        """PNG of ``rect`` (points) of 0-based ``page``; ``clip_done`` follows with the returned id."""
+        req_id = next(self._ids)
+        self._clip_ids.add(req_id)
+        self._send_tracked(req_id, ("clip", req_id, doc_id, page, tuple(rect)))
+        return req_id
+
     def crash_for_testing(self) -> None:
         """Make the child exit abruptly, as a segfault in MuPDF would."""
         self._send(("crash",))
@@ -223,6 +232,10 @@ class RenderClient(QObject):
                 self._process.release_slot(entry[1])
                 self.failed_renders += 1
                 self.page_failed.emit(entry[0], text)
+            elif req_id in self._clip_ids:
+                self._requests.pop(req_id, None)
+                self._clip_ids.discard(req_id)
+                self.clip_done.emit(req_id, None)
             elif req_id in self._info_pages:
                 self._requests.pop(req_id, None)
                 doc_id, page = self._info_pages.pop(req_id)
@@ -242,6 +255,12 @@ class RenderClient(QObject):
             if req_id in self._info_pages:
                 doc_id, page = self._info_pages.pop(req_id)
                 self.page_info_ready.emit(doc_id, page, payload)
+        elif op == "clipped":
+            _, req_id, png = message
+            self._requests.pop(req_id, None)
+            if req_id in self._clip_ids:
+                self._clip_ids.discard(req_id)
+                self.clip_done.emit(req_id, png)
         elif op == "found":
             _, req_id, hits = message
             self._requests.pop(req_id, None)

@@ -1,5 +1,8 @@
 """One open paper: toolbar, outline/thumbnail side panel, page view, find bar.
 
+Given a library and a paper id, the tab also annotates (reader.ui.annotations):
+marks on the pages, an annotations-and-notes side panel, and ``undo_stack``.
+
 The tab owns no PDF state of its own beyond a document id in the shared render
 client; a missing, locked or broken file turns the page area into a placeholder
 that says what is wrong and offers the one useful action.
@@ -8,9 +11,10 @@ that says what is wrong and offers the one useful action.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
     QStackedWidget, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget,
@@ -22,6 +26,10 @@ from reader.ui.viewer.outline import OutlineView
 from reader.ui.viewer.pdf_view import PdfView
 from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.thumbnails import ThumbnailList
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.ui.annotations.controller import AnnotationController
 
 FIT_WIDTH, FIT_PAGE = "Fit width", "Fit page"
 
@@ -38,7 +46,8 @@ class ViewerTab(QWidget):
     locate_requested = Signal()
 
     def __init__(self, client: RenderClient, pdf_path: Path, title: str, initial_page: int = 0,
-                 initial_zoom: float | None = None, parent: QWidget | None = None) -> None:
+                 initial_zoom: float | None = None, parent: QWidget | None = None, *,
+                 library: Library | None = None, paper_id: int | None = None, runner=None) -> None:
         super().__init__(parent)
         self.client = client
         self.pdf_path = Path(pdf_path)
@@ -53,7 +62,14 @@ class ViewerTab(QWidget):
         self._hit_index = -1
         self._open_docs: list[int] = []
         self.password_dialog: QInputDialog | None = None
+        self.undo_stack = QUndoStack(self)  # annotation changes; the window adds it to its QUndoGroup
         self._build()
+        self.annotations: AnnotationController | None = None
+        if library is not None and paper_id is not None:
+            from reader.ui.annotations.controller import AnnotationController
+
+            self.paper_id = paper_id
+            self.annotations = AnnotationController(self, library, paper_id, runner)
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.find_done.connect(self._on_found)
@@ -178,7 +194,7 @@ class ViewerTab(QWidget):
                 bar.addAction(item)
             else:
                 bar.addWidget(item)
-        right = QToolBar(self)
+        self.right_toolbar = right = QToolBar(self)
         right.setIconSize(bar.iconSize())
         right.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         right.addAction(self.find_action)
@@ -223,6 +239,8 @@ class ViewerTab(QWidget):
         self.view.setFocus()
         if info.get("repaired"):
             self._show_status("This file is damaged; showing what could be recovered.")
+        if self.annotations is not None:
+            self.annotations.document_opened(has_toc)
         if self._pending_flash is not None:
             page, rect = self._pending_flash
             self._pending_flash = None
