@@ -6,9 +6,12 @@ Start-up, in order:
    loaded at all) and the window (no arguments, or files to open).
 2. Logging goes to the platform log directory, rotated.
 3. The QApplication is created, so every later failure can be shown in a dialog.
-4. The library folder is opened (lock, migrations). A library in use by another
-   window, a read-only folder or a newer schema ends here with a clear message.
-5. The main window is built and shown; PyMuPDF is not imported before it paints.
+4. If a window is already running on this library, the files and links are handed
+   to it (it comes to the front) and this process exits.
+5. The library folder is opened (lock, migrations). A read-only folder or a newer
+   schema ends here with a clear message.
+6. The render process is started, so its start-up is hidden behind the window build.
+7. The main window is built and shown; PyMuPDF is not imported before it paints.
 """
 
 from __future__ import annotations
@@ -85,25 +88,55 @@ def run_gui(argv: list[str]) -> int:
     app.setDesktopFileName("io.github.readinglist.ReadingList")
     app.setWindowIcon(app_icon())
 
+    from reader.ui.errors import install_error_dialog
+    from reader.ui.single_instance import SingleInstance
+    from reader.ui.viewer.render_client import RenderClient
+
     home = library_home(args.library)
+    instance = SingleInstance(home)
+    if instance.forward(args.files):
+        return 0
+    if not instance.listen() and instance.forward(args.files):  # lost a start-up race
+        return 0
     try:
         library = Library.open(home)
     except LibraryError as exc:
         log.warning("cannot open library: %s", exc)
         QMessageBox.critical(None, "Reading List", str(exc))
+        instance.close()
         return 1
 
-    window = MainWindow(library, log_file=log_file)
+    render_client = RenderClient(app)
+    render_client.start()
+    window = MainWindow(library, log_file=log_file, render_client=render_client)
+    install_error_dialog(window, log_file)
     window.show()
     if os.environ.get("READING_LIST_STARTUP_PROBE"):
         _report_first_paint(window)
-    for file in args.files:
-        window.open_path(Path(file))
+    instance.messages_received.connect(window.receive_arguments)
+    window.receive_arguments(args.files, raise_window=False)
+    window.verify_library()
     try:
-        return app.exec()
+        status = app.exec()
     finally:
         window.shutdown()
+        render_client.shutdown()
         library.close()
+        instance.close()
+    if window.restore_on_exit is not None:
+        _restore_and_restart(home, window.restore_on_exit, argv)
+    return status
+
+
+def _restore_and_restart(home: Path, backup_file: Path, argv: list[str]) -> None:
+    """Replace a damaged database with the chosen backup (the damaged one is kept), then start again."""
+    from reader.library import backup
+
+    kept = backup.restore(home, backup_file)
+    log.warning("restored %s from %s; the damaged database is kept as %s", home, backup_file, kept)
+    if getattr(sys, "frozen", False):
+        os.execv(sys.executable, [sys.executable, *argv])
+    os.execv(sys.executable, [sys.executable, "-m", "reader", *argv])
 
 
 def _report_first_paint(window) -> None:

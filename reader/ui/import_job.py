@@ -34,7 +34,7 @@ class ImportJob(QObject):
 
         def work() -> list[ImportOutcome]:
             return import_pdfs(self._library, paths, tags=tags, extractor=self._pool.extract,
-                               thumbnailer=self._pool.thumbnails,
+                               thumbnailer=self._pool.thumbnails, annotation_reader=self._pool.annotations,
                                progress=lambda d, t, o: self.progress.emit(d, t, o),
                                is_cancelled=self._cancel.is_set)
 

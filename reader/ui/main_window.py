@@ -35,12 +35,14 @@ from reader.ui.papers.model import PaperTableModel
 from reader.ui.papers.view import PaperTableView
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
+from reader.ui.unlisted_tab import UnlistedTab
 from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.viewer_tab import ViewerTab
 from reader.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 60
+DROPPABLE = (".pdf", ".bib", ".txt", ".md")
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +53,8 @@ class MainWindow(QMainWindow):
         self._render_client = render_client
         self._owns_render_client = render_client is None
         self.setWindowTitle("Reading List")
+        self.last_warning = ""
+        self.restore_on_exit: Path | None = None
         self.setAcceptDrops(True)
         self.settings = QSettings(str(library.home / "window-state.ini"), QSettings.Format.IniFormat)
         self.runner = TaskRunner(self)
@@ -144,10 +148,17 @@ class MainWindow(QMainWindow):
         self.add_paper_action = self._action("Add Paper by &Hand…", self.add_paper_dialog,
                                              QKeySequence.StandardKey.New, "Type in a paper's details")
         self.sample_action = self._action("Load &Sample Reading List", self.load_sample)
+        self.import_action = self._action("&Import BibTeX or List…", lambda: self.import_lists(),
+                                          "Ctrl+Shift+I", "Import a .bib file or a list of titles, DOIs or arXiv ids")
+        self.export_action = self._action("&Export…", lambda: self.export(), "Ctrl+E",
+                                          "Export notes as Markdown or references as BibTeX")
+        self.export_markdown_action = self._action(
+            "Export as &Markdown…", lambda: self.export(self.table.selected_paper_ids(), "markdown"))
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu = menu.addMenu("&File")
-        for action in (self.add_pdf_action, self.add_paper_action, self.sample_action):
-            file_menu.addAction(action)
+        for action in (self.add_pdf_action, self.add_paper_action, self.sample_action, None,
+                       self.import_action, self.export_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
@@ -164,10 +175,13 @@ class MainWindow(QMainWindow):
                        self.empty_trash_action):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
 
+        self.add_to_list_action = self._action("Add Open PDF to Reading &List", self._add_unlisted)
+        self.add_to_list_action.setEnabled(False)
         self.open_action = self._action("&Open PDF", lambda: self.open_paper(self.table.current_paper_id()),
                                         "Ctrl+Return")
         paper_menu = menu.addMenu("&Paper")
         paper_menu.addAction(self.open_action)
+        paper_menu.addAction(self.add_to_list_action)
         paper_menu.addSeparator()
         self.status_actions = []
         for number, status in enumerate(Status, start=1):
@@ -186,7 +200,8 @@ class MainWindow(QMainWindow):
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About Reading List", self.show_about))
 
-        for action in (self.open_action, None, *self.status_actions, None, self.trash_action, self.restore_action):
+        for action in (self.open_action, None, *self.status_actions, None, self.export_markdown_action, None,
+                       self.trash_action, self.restore_action):
             if action is None:
                 separator = QAction(self)
                 separator.setSeparator(True)
@@ -266,13 +281,21 @@ class MainWindow(QMainWindow):
         self._apply_filter(view, tag)
 
     def focus_search(self) -> None:
-        widget = self.tabs.currentWidget()
-        if isinstance(widget, ViewerTab):
-            widget.show_find()
+        viewer = _viewer_of(self.tabs.currentWidget())
+        if viewer is not None:
+            viewer.show_find()
             return
         self.tabs.setCurrentIndex(0)
         self.search.setFocus()
         self.search.selectAll()
+
+    def warn(self, title: str, text: str) -> QMessageBox:
+        """Show a warning without blocking: the window (and any import) keeps running."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_warning = text
+        box.open()
+        return box
 
     # Writing ------------------------------------------------------------------------
 
@@ -281,7 +304,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             log.error("%s failed: %s", what, exc)
-            QMessageBox.warning(self, "Reading List", str(exc) if isinstance(exc, ReaderError)
+            self.warn("Reading List", str(exc) if isinstance(exc, ReaderError)
                                 else f"{what} could not be saved: {exc}")
             self.refresh()
 
@@ -386,9 +409,32 @@ class MainWindow(QMainWindow):
             parts.append("cancelled")
         self.statusBar().showMessage(", ".join(parts) + ".", 6000)
         if failed:
-            QMessageBox.warning(self, "Some files were not added",
+            self.warn("Some files were not added",
                                 "\n".join(o.error for o in failed[:20]) +
                                 (f"\n… and {len(failed) - 20} more." if len(failed) > 20 else ""))
+
+    def export(self, paper_ids: list[int] | None = None, fmt: str | None = None) -> None:
+        from reader.ui.dialogs.export import open_export_dialog
+
+        _view, tag = self.sidebar.current_filter()
+        self.export_dialog = open_export_dialog(
+            self, self.library, self.runner, self.settings,
+            selected_ids=self.table.selected_paper_ids() if paper_ids is None else paper_ids,
+            current_tag=tag or None, fmt=fmt)
+
+    def import_lists(self, paths: list[Path] | None = None) -> None:
+        from reader.ui.dialogs.export import choose_import_files, import_lists
+
+        paths = paths or choose_import_files(self, self.settings)
+        if paths:
+            self.statusBar().showMessage(f"Importing {', '.join(p.name for p in paths)}…")
+            import_lists(self.library, self.runner, paths, on_done=self._lists_imported)
+
+    def _lists_imported(self, reports: list) -> None:
+        from reader.ui.dialogs.export import show_import_reports
+
+        self.refresh()
+        show_import_reports(self, reports)
 
     def add_paper_dialog(self) -> None:
         dialog = AddPaperDialog(self.library.tag_names(), self)
@@ -407,10 +453,85 @@ class MainWindow(QMainWindow):
 
         self.write(lambda: load_sample(self.library), lambda ids: (self.refresh(), ids and self.table.select_paper(ids[0])))
 
+    def receive_arguments(self, items: list[str], raise_window: bool = True) -> None:
+        """Files and links from the command line, or handed over by a second launch."""
+        for item in items:
+            if item.startswith("reading-list:"):
+                self.open_link(item)
+            elif not item.startswith("-"):
+                self.open_path(Path(item))
+        if raise_window:
+            self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+            self.show()
+            self.raise_()
+            self.activateWindow()
+
+    def open_link(self, url: str) -> None:
+        """``reading-list://open?paper=ID&page=N`` from exported notes."""
+        from urllib.parse import parse_qs, urlparse
+
+        parsed = urlparse(url)
+        params = parse_qs(parsed.query)
+        try:
+            paper_id = int(params["paper"][0])
+            page = int(params.get("page", ["1"])[0])
+        except (KeyError, ValueError):
+            self.statusBar().showMessage(f"Not a link Reading List understands: {url}", 6000)
+            return
+        if parsed.netloc != "open" or not self.library.exists(paper_id):
+            self.statusBar().showMessage(f"No paper {paper_id} in this library.", 6000)
+            return
+        self.table.select_paper(paper_id)
+        self.open_paper(paper_id, page=max(page - 1, 0))
+
     def open_path(self, path: Path) -> None:
-        """A file given on the command line or dropped: add PDFs (known ones are just selected)."""
-        if path.suffix.lower() == ".pdf" or path.is_file():
-            self.add_pdfs([path])
+        """A PDF given on the command line, double-clicked or dropped.
+
+        Recognised by content, so a renamed or moved copy of a library PDF opens its
+        paper; any other PDF opens for reading with an "Add to Reading List" button.
+        """
+        from reader.library.identity import sha256_file
+
+        if path.suffix.lower() == ".bib":
+            self.import_lists([path])
+            return
+        if path.suffix.lower() != ".pdf" and not path.is_file():
+            self.statusBar().showMessage(f"{path} does not exist.", 6000)
+            return
+        try:
+            paper_id = self.library.find_by_hash(sha256_file(path))
+        except OSError as exc:
+            self.warn("Reading List", f"{path} cannot be read: {exc.strerror or exc}.")
+            return
+        if paper_id is not None:
+            if self.library.paper(paper_id).trashed:
+                self.library.restore([paper_id])
+                self.refresh()
+            self.table.select_paper(paper_id)
+            self.open_paper(paper_id)
+            return
+        self.open_unlisted(path)
+
+    def open_unlisted(self, path: Path) -> UnlistedTab:
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, UnlistedTab) and widget.unlisted_path == path:
+                self.tabs.setCurrentIndex(index)
+                return widget
+        tab = UnlistedTab(ViewerTab(self.render_client(), path, path.stem), path)
+        tab.add_requested.connect(lambda _p, t=tab: self._add_unlisted(t))
+        index = self.tabs.addTab(tab, _short(path.stem))
+        self.tabs.setTabToolTip(index, str(path))
+        self.tabs.setCurrentWidget(tab)
+        return tab
+
+    def _add_unlisted(self, tab: UnlistedTab | None = None) -> None:
+        tab = tab if tab is not None else self.tabs.currentWidget()
+        if not isinstance(tab, UnlistedTab):
+            return
+        path = tab.unlisted_path
+        self.close_tab(self.tabs.indexOf(tab))
+        self.add_pdfs([path])
 
     # Opening papers -------------------------------------------------------------------
 
@@ -436,14 +557,13 @@ class MainWindow(QMainWindow):
         if tab is None:
             tab = ViewerTab(self.render_client(), self.library.home / paper.pdf_path, paper.title,
                             initial_page=paper.last_page if page is None else page,
-                            initial_zoom=paper.last_zoom or None, **self._tab_options(paper_id))
+                            initial_zoom=paper.last_zoom or None, library=self.library, paper_id=paper_id,
+                            runner=self.runner)
             tab.paper_id = paper_id
             tab.position_changed.connect(
                 lambda p, z, pid=paper_id: self.runner.run(lambda: self.library.set_reading_position(pid, p, z)))
             tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
-            stack = getattr(tab, "undo_stack", None)
-            if stack is not None:
-                self.undo_group.addStack(stack)
+            self.undo_group.addStack(tab.undo_stack)
             index = self.tabs.addTab(tab, _short(paper.title))
             self.tabs.setTabToolTip(index, paper.title)
             self.write(lambda: self.library.mark_opened(paper_id), lambda _r: self._reshow([paper_id]))
@@ -452,14 +572,6 @@ class MainWindow(QMainWindow):
             tab.go_to_page(page, flash_rect)
         return tab
 
-    def _tab_options(self, paper_id: int) -> dict:
-        """Extra arguments for a paper's tab: its library, so it can annotate and take notes."""
-        import inspect
-
-        accepted = inspect.signature(ViewerTab.__init__).parameters
-        options = {"library": self.library, "paper_id": paper_id, "runner": self.runner}
-        return {k: v for k, v in options.items() if k in accepted}
-
     def locate_pdf(self, paper_id: int, tab: ViewerTab) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Locate the PDF", str(Path.home()), "PDF files (*.pdf)")
         if not path:
@@ -467,10 +579,10 @@ class MainWindow(QMainWindow):
         try:
             same = self.library.relink_pdf(paper_id, Path(path))
         except (ReaderError, OSError) as exc:
-            QMessageBox.warning(self, "Reading List", str(exc))
+            self.warn("Reading List", str(exc))
             return
         if not same:
-            QMessageBox.warning(self, "Not the same paper",
+            self.warn("Not the same paper",
                                 f"{Path(path).name} is a different file from the one this paper was added with "
                                 "(its content differs), so it was not attached.")
             return
@@ -478,31 +590,38 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if not isinstance(widget, ViewerTab):
+        if _viewer_of(widget) is None:
             return
-        stack = getattr(widget, "undo_stack", None)
-        if stack is not None:
-            self.undo_group.removeStack(stack)
+        viewer = _viewer_of(widget)
+        if viewer.annotations is not None:
+            viewer.annotations.shutdown()  # saves note text typed in the last moments
+        self.undo_group.removeStack(viewer.undo_stack)
         self.tabs.removeTab(index)
         widget.deleteLater()
 
     def _on_tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
+        self.add_to_list_action.setEnabled(isinstance(widget, UnlistedTab))
         stack = getattr(widget, "undo_stack", None) if isinstance(widget, ViewerTab) else None
         self.undo_group.setActiveStack(stack or self.undo_stack)
 
     # Drag and drop --------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if any(u.isLocalFile() and u.toLocalFile().lower().endswith(".pdf") for u in event.mimeData().urls()):
+        if any(u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in DROPPABLE
+               for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
-                 if u.isLocalFile() and u.toLocalFile().lower().endswith(".pdf")]
-        if paths:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
+        lists = [p for p in files if p.suffix.lower() in DROPPABLE and p.suffix.lower() != ".pdf"]
+        if pdfs or lists:
             event.acceptProposedAction()
-            self.add_pdfs(paths)
+        if pdfs:
+            self.add_pdfs(pdfs)
+        if lists:
+            self.import_lists(lists)
 
     # State ----------------------------------------------------------------------------
 
@@ -551,12 +670,40 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Finish pending writes and stop helper processes; safe to call twice."""
         self.detail.notes.flush()
+        for viewer in self.viewer_tabs():
+            if viewer.annotations is not None:
+                viewer.annotations.shutdown()
         self.import_job.cancel()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()
         if self._owns_render_client and self._render_client is not None:
             self._render_client.shutdown()
             self._render_client = None
+
+    def verify_library(self) -> None:
+        """The full integrity check, off the GUI thread; on damage, offer the newest good backup."""
+        self.runner.run(self.library.verify_integrity, self._on_verified, lambda _e: None, lane="work")
+
+    def _on_verified(self, problem: str | None) -> None:
+        if problem is None:
+            return
+        from reader.library.backup import newest_good_backup
+
+        good = newest_good_backup(self.library.home)
+        box = QMessageBox(QMessageBox.Icon.Critical, "The library is damaged",
+                          problem + "\n\nNothing more will be written to it.", QMessageBox.StandardButton.NoButton,
+                          self)
+        restore = box.addButton("Restore Backup and Restart", QMessageBox.ButtonRole.AcceptRole) if good else None
+        box.addButton("Continue Read-Only", QMessageBox.ButtonRole.RejectRole)
+        self.last_warning = problem
+
+        def chosen(_result) -> None:
+            if restore is not None and box.clickedButton() is restore:
+                self.restore_on_exit = good.path
+                self.close()
+
+        box.finished.connect(chosen)
+        box.open()
 
     def show_about(self) -> None:
         log_line = f"<br>Log file: {self.log_file}" if self.log_file else ""
@@ -568,3 +715,9 @@ class MainWindow(QMainWindow):
 
 def _short(title: str, limit: int = 28) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _viewer_of(widget) -> ViewerTab | None:
+    if isinstance(widget, ViewerTab):
+        return widget
+    return getattr(widget, "viewer", None) if isinstance(widget, UnlistedTab) else None
