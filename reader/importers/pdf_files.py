@@ -199,3 +199,26 @@ def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Ext
 
 def _title_from_filename(path: Path) -> str:
     return path.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+
+
+def reextract(library: Library, paper_id: int, extractor: Extractor = default_extractor,
+              thumbnailer: Thumbnailer | None = default_thumbnailer) -> bool:
+    """Read the paper's PDF again: fields the user typed stay, captions and thumbnails are renewed.
+
+    Returns False when the paper has no PDF in the library folder.
+    """
+    paper = library.paper(paper_id)
+    pdf = library.home / paper.pdf_path if paper.pdf_path else None
+    if pdf is None or not pdf.exists():
+        return False
+    extraction = extractor(pdf)
+    fields = fields_from_extraction(extraction, pdf)
+    changes = {"title": fields.title, "year": fields.year, "venue": fields.venue, "summary": fields.summary,
+               "doi": fields.doi, "arxiv_id": fields.arxiv_id, "authors": list(fields.authors)}
+    if fields.url and not paper.url:
+        changes["url"] = fields.url
+    library.update_paper(paper_id, user_edit=False, **{k: v for k, v in changes.items() if v})
+    library.set_captions(paper_id, captions_from_extraction(extraction))
+    if thumbnailer is not None:
+        add_thumbnails(library, paper_id, thumbnailer)
+    return True

@@ -10,6 +10,7 @@ from reader.library.records import (
     AnnotationFields,
     AnnotationRecord,
     CaptionRecord,
+    FigureRow,
     NoteRecord,
     PaperDetail,
     PaperFields,
@@ -21,6 +22,6 @@ from reader.library.records import (
 )
 
 __all__ = [
-    "AddOutcome", "AnnotationFields", "AnnotationRecord", "CaptionRecord", "Library", "NoteRecord", "PaperDetail", "PaperFields", "PaperQuery",
+    "AddOutcome", "AnnotationFields", "AnnotationRecord", "CaptionRecord", "FigureRow", "Library", "NoteRecord", "PaperDetail", "PaperFields", "PaperQuery",
     "PaperRow", "Status", "TagCount", "ViewCounts", "paper_json",
 ]

@@ -33,6 +33,7 @@ from reader.library.records import (
     AnnotationFields,
     AnnotationRecord,
     CaptionRecord,
+    FigureRow,
     NoteRecord,
     PaperDetail,
     PaperFields,
@@ -208,6 +209,11 @@ class Library:
     def view_counts(self) -> ViewCounts:
         with self._read() as conn:
             return queries.view_counts(conn)
+
+    def figures(self, text: str = "", tag: str | None = None, limit: int = 5000) -> list[FigureRow]:
+        """Figures and tables of every paper (or a tag's), matching all the caption words typed."""
+        with self._read() as conn:
+            return queries.figure_rows(conn, text, tag, limit)
 
     def notes(self, paper_id: int) -> list[NoteRecord]:
         return list(self.paper(paper_id).notes)

@@ -7,13 +7,14 @@ by id, and building ORM objects for them would cost more than the query.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection
 
 from reader.library.status import Status
-from reader.library.records import AnnotationRecord, CaptionRecord, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
+from reader.library.records import AnnotationRecord, CaptionRecord, FigureRow, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
 from reader.library.search import ParsedQuery, parse_query
 
 SORT_COLUMNS = {
@@ -296,3 +297,38 @@ def _dt(value) -> datetime:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(value)
+
+
+def figure_rows(conn: Connection, text: str = "", tag: str | None = None, limit: int = 5000) -> list[FigureRow]:
+    """Figures and tables across the library, newest paper first, narrowed by caption words.
+
+    Papers are narrowed with the FTS index's captions column first, so a search
+    never scans every caption; the words are then checked per caption.
+    """
+    words = [w.casefold() for w in re.findall(r"\w+", text)]
+    where = ["p.trashed_at IS NULL"]
+    params: list[object] = []
+    if words:
+        match = " AND ".join(f'captions : "{w}"*' for w in words[:20])
+        where.append("p.id IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
+        params.append(match)
+    if tag:
+        where.append("p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
+                     " WHERE t.name = ? COLLATE NOCASE)")
+        params.append(tag)
+    rows = conn.exec_driver_sql(
+        "SELECT c.id, p.id, p.title, c.label, c.kind, c.text, c.page, c.x0, c.y0, c.x1, c.y1,"
+        " c.region_x0, c.region_y0, c.region_x1, c.region_y1, c.thumbnail"
+        f" FROM figure_caption c JOIN paper p ON p.id = c.paper_id WHERE {' AND '.join(where)}"
+        " ORDER BY p.id DESC, c.page, c.id", tuple(params))
+    out: list[FigureRow] = []
+    for r in rows:
+        caption = (r[3] + " " + r[5]).casefold()
+        if words and not all(re.search(r"\b" + re.escape(w), caption) for w in words):
+            continue
+        out.append(FigureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                             tuple(r[7:11]) if r[7] is not None else None,
+                             tuple(r[11:15]) if r[11] is not None else None, r[15]))
+        if len(out) >= limit:
+            break
+    return out

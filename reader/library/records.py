@@ -86,6 +86,22 @@ class AnnotationRecord:
 
 
 @dataclass(frozen=True)
+class FigureRow:
+    """One figure or table of the library-wide Figures view."""
+
+    caption_id: int
+    paper_id: int
+    paper_title: str
+    label: str
+    kind: str
+    text: str
+    page: int
+    bbox: tuple[float, float, float, float] | None
+    region: tuple[float, float, float, float] | None
+    thumbnail: str
+
+
+@dataclass(frozen=True)
 class NoteRecord:
     id: int
     paper_id: int

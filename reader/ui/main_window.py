@@ -191,7 +191,18 @@ class MainWindow(QMainWindow):
             self.status_actions.append(action)
         self.close_tab_action = self._action("&Close Tab", lambda: self.close_tab(self.tabs.currentIndex()),
                                              QKeySequence.StandardKey.Close)
+        self.figures_action = self._action("&Figures and Tables", self.show_figures, "Ctrl+Shift+G",
+                                           "All figures and tables of the library (or the selected tag) as a grid")
+        self.reextract_action = self._action("Re-e&xtract from PDF", self.reextract_selected,
+                                             tip="Read title, authors, abstract and captions from the PDF again; "
+                                                 "fields you edited are kept")
+        paper_menu.addAction(self.reextract_action)
+        self.backup_action = self._action("&Back Up Now", self.back_up_now)
+        self.restore_backup_action = self._action("Restore from Bac&kup…", self.restore_from_backup)
+        file_menu.insertActions(quit_action, [self.backup_action, self.restore_backup_action])
+        file_menu.insertSeparator(quit_action)
         view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.figures_action)
         view_menu.addAction(self.close_tab_action)
         sidebar_action = self._action("Show &Sidebar", lambda on: self.sidebar.setVisible(on), "Ctrl+Shift+L")
         sidebar_action.setCheckable(True)
@@ -436,6 +447,60 @@ class MainWindow(QMainWindow):
         self.refresh()
         show_import_reports(self, reports)
 
+    def show_figures(self) -> None:
+        from reader.ui.figures_view import FiguresView
+
+        _view, tag = self.sidebar.current_filter()
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, FiguresView) and widget.tag == (tag or None):
+                widget.refresh()
+                self.tabs.setCurrentIndex(index)
+                return
+        view = FiguresView(self.library, tag or None)
+        view.figure_activated.connect(
+            lambda f: self.open_paper(f.paper_id, page=max(f.page - 1, 0), flash_rect=f.region or f.bbox))
+        self.tabs.addTab(view, f"Figures: {tag}" if tag else "Figures")
+        self.tabs.setCurrentWidget(view)
+        view.search.setFocus()
+
+    def reextract_selected(self) -> None:
+        from reader.importers.pdf_files import reextract
+
+        ids = self.table.selected_paper_ids()
+        if not ids:
+            return
+        self.statusBar().showMessage(f"Reading {len(ids)} PDF{'s' if len(ids) != 1 else ''} again…")
+
+        def work() -> int:
+            return sum(bool(reextract(self.library, pid, self.extraction_pool.extract,
+                                      self.extraction_pool.thumbnails)) for pid in ids)
+
+        self.runner.run(work, lambda n: (self.refresh(), self.statusBar().showMessage(
+            f"Re-extracted {n} of {len(ids)} papers.", 6000)),
+            lambda exc: (self.refresh(), self.warn("Re-extract", str(exc))), lane="work")
+
+    def back_up_now(self) -> None:
+        self.runner.run(self.library.backup_now,
+                        lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000),
+                        lambda exc: self.warn("Back Up Now", str(exc)), lane="work")
+
+    def restore_from_backup(self) -> None:
+        from reader.library.backup import backup_dir
+
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from Backup", str(backup_dir(self.library.home)),
+                                              "Library backups (*.sqlite3)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore from Backup",
+            f"Replace the library with the backup {Path(path).name}? Changes made since it was taken will be "
+            "set aside (the current database is kept in the backups folder). Reading List restarts.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Ok:
+            self.restore_on_exit = Path(path)
+            self.close()
+
     def add_paper_dialog(self) -> None:
         dialog = AddPaperDialog(self.library.tag_names(), self)
         if dialog.exec():
@@ -590,9 +655,13 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if _viewer_of(widget) is None:
+        if index <= 0 or widget is None:
             return
         viewer = _viewer_of(widget)
+        if viewer is None:  # the Figures grid
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+            return
         if viewer.annotations is not None:
             viewer.annotations.shutdown()  # saves note text typed in the last moments
         self.undo_group.removeStack(viewer.undo_stack)

@@ -1,0 +1,47 @@
+"""The library-wide Figures view and re-extraction, over a real corpus paper."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from reader.importers.pdf_files import import_pdfs, reextract
+from reader.library import Library, PaperQuery
+from reader.ui.figures_view import FiguresView
+from reader.ui.viewer.viewer_tab import ViewerTab
+
+
+def _import_corpus_paper(library_home, corpus) -> int:
+    with Library.open(library_home) as library:
+        (outcome,) = import_pdfs(library, [corpus / "papers" / "df__paper.pdf"], tags=["Document AI"])
+    return outcome.paper_id
+
+
+def test_figures_grid_searches_captions_and_opens_the_page(open_window, qtbot, library_home, corpus):
+    paper_id = _import_corpus_paper(library_home, corpus)
+    window = open_window()
+    window.show_figures()
+    view = window.tabs.currentWidget()
+    assert isinstance(view, FiguresView)
+    assert view.model.rowCount() == 6  # 4 figures, 2 tables
+    assert not view.model.index(0).data(Qt.ItemDataRole.DecorationRole).isNull()  # a thumbnail is painted
+    view.search.setText("caption pairing")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    figure = view.model.figure(0)
+    assert figure.label == "Figure 4" and figure.paper_id == paper_id
+    view.figure_activated.emit(figure)
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ViewerTab)
+    qtbot.waitUntil(lambda: tab.is_loaded() and tab.current_page() == figure.page - 1, timeout=10_000)
+    assert window.library.query_ids(PaperQuery(text="caption pairing")) == [paper_id]
+
+
+def test_reextract_keeps_what_the_user_typed(library_home, corpus):
+    paper_id = _import_corpus_paper(library_home, corpus)
+    with Library.open(library_home) as library:
+        library.update_paper(paper_id, title="My own short title")
+        library.set_captions(paper_id, [])
+        assert reextract(library, paper_id)
+        paper = library.paper(paper_id)
+        assert paper.title == "My own short title"
+        assert len(paper.captions) == 6 and any(c.thumbnail for c in paper.captions)
+        assert paper.authors[0] == "Christopher Clark"
