@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -29,15 +28,13 @@ from reader.importers.extraction_pool import ExtractionPool
 from reader.library import Library, PaperQuery, Status
 from reader.ui import commands
 from reader.ui.detail.pane import DetailPane
-from reader.ui.dialogs.add_paper import AddPaperDialog
 from reader.ui.import_job import ImportJob, ImportProgress
+from reader.ui.library_commands import LibraryCommands
+from reader.ui.opening import PaperOpening, viewer_of
 from reader.ui.papers.model import PaperTableModel
 from reader.ui.papers.view import PaperTableView
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
-from reader.ui.unlisted_tab import UnlistedTab
-from reader.ui.viewer.render_client import RenderClient
-from reader.ui.viewer.viewer_tab import ViewerTab
 from reader.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -45,7 +42,7 @@ SEARCH_DELAY_MS = 60
 DROPPABLE = (".pdf", ".bib", ".txt", ".md")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
     def __init__(self, library: Library, log_file: Path | None = None, render_client=None, parent=None) -> None:
         super().__init__(parent)
         self.library = library
@@ -292,7 +289,7 @@ class MainWindow(QMainWindow):
         self._apply_filter(view, tag)
 
     def focus_search(self) -> None:
-        viewer = _viewer_of(self.tabs.currentWidget())
+        viewer = viewer_of(self.tabs.currentWidget())
         if viewer is not None:
             viewer.show_find()
             return
@@ -381,299 +378,6 @@ class MainWindow(QMainWindow):
             self.undo_stack.clear()
             self.write(self.library.empty_trash, lambda _n: self.refresh())
 
-    # Adding -------------------------------------------------------------------------
-
-    def add_pdfs_dialog(self) -> None:
-        start = str(self.settings.value("paths/last_pdf_dir", str(Path.home())))
-        files, _ = QFileDialog.getOpenFileNames(self, "Add PDF", start, "PDF files (*.pdf);;All files (*)")
-        if files:
-            self.settings.setValue("paths/last_pdf_dir", str(Path(files[0]).parent))
-            self.add_pdfs([Path(f) for f in files])
-
-    def add_pdfs(self, paths: list[Path]) -> None:
-        if self.import_job.running:
-            self.statusBar().showMessage("Wait for the current import to finish, or cancel it.", 4000)
-            return
-        view, tag = self.sidebar.current_filter()
-        self.progress.begin(len(paths))
-        self.import_job.start(paths, [tag] if tag else [])
-
-    def _on_import_progress(self, done: int, total: int, outcome) -> None:
-        self.progress.step(done, total, outcome)
-        if outcome.ok:
-            self.refresh()
-            if total == 1 or outcome.created:
-                self.table.select_paper(outcome.paper_id)
-
-    def _on_import_finished(self, outcomes: list, cancelled: bool) -> None:
-        self.progress.hide()
-        self.refresh()
-        added = [o for o in outcomes if o.created]
-        known = [o for o in outcomes if o.ok and not o.created]
-        failed = [o for o in outcomes if not o.ok]
-        if known and not added:
-            self.table.select_paper(known[-1].paper_id)
-        parts = [f"Added {len(added)} paper{'s' if len(added) != 1 else ''}"]
-        if known:
-            parts.append(f"{len(known)} already in the library")
-        if cancelled:
-            parts.append("cancelled")
-        self.statusBar().showMessage(", ".join(parts) + ".", 6000)
-        if failed:
-            self.warn("Some files were not added",
-                                "\n".join(o.error for o in failed[:20]) +
-                                (f"\n… and {len(failed) - 20} more." if len(failed) > 20 else ""))
-
-    def export(self, paper_ids: list[int] | None = None, fmt: str | None = None) -> None:
-        from reader.ui.dialogs.export import open_export_dialog
-
-        _view, tag = self.sidebar.current_filter()
-        self.export_dialog = open_export_dialog(
-            self, self.library, self.runner, self.settings,
-            selected_ids=self.table.selected_paper_ids() if paper_ids is None else paper_ids,
-            current_tag=tag or None, fmt=fmt)
-
-    def import_lists(self, paths: list[Path] | None = None) -> None:
-        from reader.ui.dialogs.export import choose_import_files, import_lists
-
-        paths = paths or choose_import_files(self, self.settings)
-        if paths:
-            self.statusBar().showMessage(f"Importing {', '.join(p.name for p in paths)}…")
-            import_lists(self.library, self.runner, paths, on_done=self._lists_imported)
-
-    def _lists_imported(self, reports: list) -> None:
-        from reader.ui.dialogs.export import show_import_reports
-
-        self.refresh()
-        show_import_reports(self, reports)
-
-    def show_figures(self) -> None:
-        from reader.ui.figures_view import FiguresView
-
-        _view, tag = self.sidebar.current_filter()
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, FiguresView) and widget.tag == (tag or None):
-                widget.refresh()
-                self.tabs.setCurrentIndex(index)
-                return
-        view = FiguresView(self.library, tag or None)
-        view.figure_activated.connect(
-            lambda f: self.open_paper(f.paper_id, page=max(f.page - 1, 0), flash_rect=f.region or f.bbox))
-        self.tabs.addTab(view, f"Figures: {tag}" if tag else "Figures")
-        self.tabs.setCurrentWidget(view)
-        view.search.setFocus()
-
-    def reextract_selected(self) -> None:
-        from reader.importers.pdf_files import reextract
-
-        ids = self.table.selected_paper_ids()
-        if not ids:
-            return
-        self.statusBar().showMessage(f"Reading {len(ids)} PDF{'s' if len(ids) != 1 else ''} again…")
-
-        def work() -> int:
-            return sum(bool(reextract(self.library, pid, self.extraction_pool.extract,
-                                      self.extraction_pool.thumbnails)) for pid in ids)
-
-        self.runner.run(work, lambda n: (self.refresh(), self.statusBar().showMessage(
-            f"Re-extracted {n} of {len(ids)} papers.", 6000)),
-            lambda exc: (self.refresh(), self.warn("Re-extract", str(exc))), lane="work")
-
-    def back_up_now(self) -> None:
-        self.runner.run(self.library.backup_now,
-                        lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000),
-                        lambda exc: self.warn("Back Up Now", str(exc)), lane="work")
-
-    def restore_from_backup(self) -> None:
-        from reader.library.backup import backup_dir
-
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from Backup", str(backup_dir(self.library.home)),
-                                              "Library backups (*.sqlite3)")
-        if not path:
-            return
-        answer = QMessageBox.question(
-            self, "Restore from Backup",
-            f"Replace the library with the backup {Path(path).name}? Changes made since it was taken will be "
-            "set aside (the current database is kept in the backups folder). Reading List restarts.",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Ok:
-            self.restore_on_exit = Path(path)
-            self.close()
-
-    def add_paper_dialog(self) -> None:
-        dialog = AddPaperDialog(self.library.tag_names(), self)
-        if dialog.exec():
-            fields = dialog.fields()
-            self.write(lambda: self.library.add_paper(fields), self._after_add, "The new paper")
-
-    def _after_add(self, paper_id: int) -> None:
-        self.sidebar.select_view("all")
-        self.search.clear()
-        self.refresh()
-        self.table.select_paper(paper_id)
-
-    def load_sample(self) -> None:
-        from reader.importers.sample import load_sample
-
-        self.write(lambda: load_sample(self.library), lambda ids: (self.refresh(), ids and self.table.select_paper(ids[0])))
-
-    def receive_arguments(self, items: list[str], raise_window: bool = True) -> None:
-        """Files and links from the command line, or handed over by a second launch."""
-        for item in items:
-            if item.startswith("reading-list:"):
-                self.open_link(item)
-            elif not item.startswith("-"):
-                self.open_path(Path(item))
-        if raise_window:
-            self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
-            self.show()
-            self.raise_()
-            self.activateWindow()
-
-    def open_link(self, url: str) -> None:
-        """``reading-list://open?paper=ID&page=N`` from exported notes."""
-        from urllib.parse import parse_qs, urlparse
-
-        parsed = urlparse(url)
-        params = parse_qs(parsed.query)
-        try:
-            paper_id = int(params["paper"][0])
-            page = int(params.get("page", ["1"])[0])
-        except (KeyError, ValueError):
-            self.statusBar().showMessage(f"Not a link Reading List understands: {url}", 6000)
-            return
-        if parsed.netloc != "open" or not self.library.exists(paper_id):
-            self.statusBar().showMessage(f"No paper {paper_id} in this library.", 6000)
-            return
-        self.table.select_paper(paper_id)
-        self.open_paper(paper_id, page=max(page - 1, 0))
-
-    def open_path(self, path: Path) -> None:
-        """A PDF given on the command line, double-clicked or dropped.
-
-        Recognised by content, so a renamed or moved copy of a library PDF opens its
-        paper; any other PDF opens for reading with an "Add to Reading List" button.
-        """
-        from reader.library.identity import sha256_file
-
-        if path.suffix.lower() == ".bib":
-            self.import_lists([path])
-            return
-        if path.suffix.lower() != ".pdf" and not path.is_file():
-            self.statusBar().showMessage(f"{path} does not exist.", 6000)
-            return
-        try:
-            paper_id = self.library.find_by_hash(sha256_file(path))
-        except OSError as exc:
-            self.warn("Reading List", f"{path} cannot be read: {exc.strerror or exc}.")
-            return
-        if paper_id is not None:
-            if self.library.paper(paper_id).trashed:
-                self.library.restore([paper_id])
-                self.refresh()
-            self.table.select_paper(paper_id)
-            self.open_paper(paper_id)
-            return
-        self.open_unlisted(path)
-
-    def open_unlisted(self, path: Path) -> UnlistedTab:
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, UnlistedTab) and widget.unlisted_path == path:
-                self.tabs.setCurrentIndex(index)
-                return widget
-        tab = UnlistedTab(ViewerTab(self.render_client(), path, path.stem), path)
-        tab.add_requested.connect(lambda _p, t=tab: self._add_unlisted(t))
-        index = self.tabs.addTab(tab, _short(path.stem))
-        self.tabs.setTabToolTip(index, str(path))
-        self.tabs.setCurrentWidget(tab)
-        return tab
-
-    def _add_unlisted(self, tab: UnlistedTab | None = None) -> None:
-        tab = tab if tab is not None else self.tabs.currentWidget()
-        if not isinstance(tab, UnlistedTab):
-            return
-        path = tab.unlisted_path
-        self.close_tab(self.tabs.indexOf(tab))
-        self.add_pdfs([path])
-
-    # Opening papers -------------------------------------------------------------------
-
-    def render_client(self) -> RenderClient:
-        """The render process; the app starts it at launch, a bare window on first use."""
-        if self._render_client is None:
-            self._render_client = RenderClient(self)
-            self._render_client.start()
-        return self._render_client
-
-    def viewer_tabs(self) -> list[ViewerTab]:
-        return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(w, ViewerTab)]
-
-    def open_paper(self, paper_id: int, page: int | None = None, flash_rect: tuple | None = None) -> ViewerTab | None:
-        """Show the paper's PDF in a tab (reusing an open one) and mark it as being read."""
-        if not paper_id:
-            return None
-        paper = self.library.paper(paper_id)
-        if not paper.pdf_path:
-            self.statusBar().showMessage("This paper has no PDF attached.", 4000)
-            return None
-        tab = next((t for t in self.viewer_tabs() if getattr(t, "paper_id", None) == paper_id), None)
-        if tab is None:
-            tab = ViewerTab(self.render_client(), self.library.home / paper.pdf_path, paper.title,
-                            initial_page=paper.last_page if page is None else page,
-                            initial_zoom=paper.last_zoom or None, library=self.library, paper_id=paper_id,
-                            runner=self.runner)
-            tab.paper_id = paper_id
-            tab.position_changed.connect(
-                lambda p, z, pid=paper_id: self.runner.run(lambda: self.library.set_reading_position(pid, p, z)))
-            tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
-            self.undo_group.addStack(tab.undo_stack)
-            index = self.tabs.addTab(tab, _short(paper.title))
-            self.tabs.setTabToolTip(index, paper.title)
-            self.write(lambda: self.library.mark_opened(paper_id), lambda _r: self._reshow([paper_id]))
-        self.tabs.setCurrentWidget(tab)
-        if page is not None:
-            tab.go_to_page(page, flash_rect)
-        return tab
-
-    def locate_pdf(self, paper_id: int, tab: ViewerTab) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Locate the PDF", str(Path.home()), "PDF files (*.pdf)")
-        if not path:
-            return
-        try:
-            same = self.library.relink_pdf(paper_id, Path(path))
-        except (ReaderError, OSError) as exc:
-            self.warn("Reading List", str(exc))
-            return
-        if not same:
-            self.warn("Not the same paper",
-                                f"{Path(path).name} is a different file from the one this paper was added with "
-                                "(its content differs), so it was not attached.")
-            return
-        tab.set_pdf_path(self.library.home / self.library.paper(paper_id).pdf_path)
-
-    def close_tab(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        if index <= 0 or widget is None:
-            return
-        viewer = _viewer_of(widget)
-        if viewer is None:  # the Figures grid
-            self.tabs.removeTab(index)
-            widget.deleteLater()
-            return
-        if viewer.annotations is not None:
-            viewer.annotations.shutdown()  # saves note text typed in the last moments
-        self.undo_group.removeStack(viewer.undo_stack)
-        self.tabs.removeTab(index)
-        widget.deleteLater()
-
-    def _on_tab_changed(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        self.add_to_list_action.setEnabled(isinstance(widget, UnlistedTab))
-        stack = getattr(widget, "undo_stack", None) if isinstance(widget, ViewerTab) else None
-        self.undo_group.setActiveStack(stack or self.undo_stack)
-
     # Drag and drop --------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
@@ -749,31 +453,6 @@ class MainWindow(QMainWindow):
             self._render_client.shutdown()
             self._render_client = None
 
-    def verify_library(self) -> None:
-        """The full integrity check, off the GUI thread; on damage, offer the newest good backup."""
-        self.runner.run(self.library.verify_integrity, self._on_verified, lambda _e: None, lane="work")
-
-    def _on_verified(self, problem: str | None) -> None:
-        if problem is None:
-            return
-        from reader.library.backup import newest_good_backup
-
-        good = newest_good_backup(self.library.home)
-        box = QMessageBox(QMessageBox.Icon.Critical, "The library is damaged",
-                          problem + "\n\nNothing more will be written to it.", QMessageBox.StandardButton.NoButton,
-                          self)
-        restore = box.addButton("Restore Backup and Restart", QMessageBox.ButtonRole.AcceptRole) if good else None
-        box.addButton("Continue Read-Only", QMessageBox.ButtonRole.RejectRole)
-        self.last_warning = problem
-
-        def chosen(_result) -> None:
-            if restore is not None and box.clickedButton() is restore:
-                self.restore_on_exit = good.path
-                self.close()
-
-        box.finished.connect(chosen)
-        box.open()
-
     def show_about(self) -> None:
         log_line = f"<br>Log file: {self.log_file}" if self.log_file else ""
         QMessageBox.about(
@@ -781,12 +460,3 @@ class MainWindow(QMainWindow):
             f"<b>Reading List {__version__}</b><br>A reading list for research papers."
             f"<br><br>Library: {self.library.home}{log_line}")
 
-
-def _short(title: str, limit: int = 28) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-
-
-def _viewer_of(widget) -> ViewerTab | None:
-    if isinstance(widget, ViewerTab):
-        return widget
-    return getattr(widget, "viewer", None) if isinstance(widget, UnlistedTab) else None

@@ -1,0 +1,160 @@
+"""The main window's commands that move papers in and out of the library.
+
+Adding PDFs and papers, importing lists and BibTeX, export, re-extraction,
+backups and the integrity check. A mixin of :class:`reader.ui.main_window.MainWindow`;
+every command hands its work to the window's task runner and reports back on the
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from reader.ui.dialogs.add_paper import AddPaperDialog
+
+
+class LibraryCommands:
+    def add_pdfs_dialog(self) -> None:
+        start = str(self.settings.value("paths/last_pdf_dir", str(Path.home())))
+        files, _ = QFileDialog.getOpenFileNames(self, "Add PDF", start, "PDF files (*.pdf);;All files (*)")
+        if files:
+            self.settings.setValue("paths/last_pdf_dir", str(Path(files[0]).parent))
+            self.add_pdfs([Path(f) for f in files])
+
+    def add_pdfs(self, paths: list[Path]) -> None:
+        if self.import_job.running:
+            self.statusBar().showMessage("Wait for the current import to finish, or cancel it.", 4000)
+            return
+        view, tag = self.sidebar.current_filter()
+        self.progress.begin(len(paths))
+        self.import_job.start(paths, [tag] if tag else [])
+
+    def _on_import_progress(self, done: int, total: int, outcome) -> None:
+        self.progress.step(done, total, outcome)
+        if outcome.ok:
+            self.refresh()
+            if total == 1 or outcome.created:
+                self.table.select_paper(outcome.paper_id)
+
+    def _on_import_finished(self, outcomes: list, cancelled: bool) -> None:
+        self.progress.hide()
+        self.refresh()
+        added = [o for o in outcomes if o.created]
+        known = [o for o in outcomes if o.ok and not o.created]
+        failed = [o for o in outcomes if not o.ok]
+        if known and not added:
+            self.table.select_paper(known[-1].paper_id)
+        parts = [f"Added {len(added)} paper{'s' if len(added) != 1 else ''}"]
+        if known:
+            parts.append(f"{len(known)} already in the library")
+        if cancelled:
+            parts.append("cancelled")
+        self.statusBar().showMessage(", ".join(parts) + ".", 6000)
+        if failed:
+            self.warn("Some files were not added",
+                                "\n".join(o.error for o in failed[:20]) +
+                                (f"\n… and {len(failed) - 20} more." if len(failed) > 20 else ""))
+
+    def export(self, paper_ids: list[int] | None = None, fmt: str | None = None) -> None:
+        from reader.ui.dialogs.export import open_export_dialog
+
+        _view, tag = self.sidebar.current_filter()
+        self.export_dialog = open_export_dialog(
+            self, self.library, self.runner, self.settings,
+            selected_ids=self.table.selected_paper_ids() if paper_ids is None else paper_ids,
+            current_tag=tag or None, fmt=fmt)
+
+    def import_lists(self, paths: list[Path] | None = None) -> None:
+        from reader.ui.dialogs.export import choose_import_files, import_lists
+
+        paths = paths or choose_import_files(self, self.settings)
+        if paths:
+            self.statusBar().showMessage(f"Importing {', '.join(p.name for p in paths)}…")
+            import_lists(self.library, self.runner, paths, on_done=self._lists_imported)
+
+    def _lists_imported(self, reports: list) -> None:
+        from reader.ui.dialogs.export import show_import_reports
+
+        self.refresh()
+        show_import_reports(self, reports)
+
+    def reextract_selected(self) -> None:
+        from reader.importers.pdf_files import reextract
+
+        ids = self.table.selected_paper_ids()
+        if not ids:
+            return
+        self.statusBar().showMessage(f"Reading {len(ids)} PDF{'s' if len(ids) != 1 else ''} again…")
+
+        def work() -> int:
+            return sum(bool(reextract(self.library, pid, self.extraction_pool.extract,
+                                      self.extraction_pool.thumbnails)) for pid in ids)
+
+        self.runner.run(work, lambda n: (self.refresh(), self.statusBar().showMessage(
+            f"Re-extracted {n} of {len(ids)} papers.", 6000)),
+            lambda exc: (self.refresh(), self.warn("Re-extract", str(exc))), lane="work")
+
+    def back_up_now(self) -> None:
+        self.runner.run(self.library.backup_now,
+                        lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000),
+                        lambda exc: self.warn("Back Up Now", str(exc)), lane="work")
+
+    def restore_from_backup(self) -> None:
+        from reader.library.backup import backup_dir
+
+        path, _ = QFileDialog.getOpenFileName(self, "Restore from Backup", str(backup_dir(self.library.home)),
+                                              "Library backups (*.sqlite3)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore from Backup",
+            f"Replace the library with the backup {Path(path).name}? Changes made since it was taken will be "
+            "set aside (the current database is kept in the backups folder). Reading List restarts.",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Ok:
+            self.restore_on_exit = Path(path)
+            self.close()
+
+    def add_paper_dialog(self) -> None:
+        dialog = AddPaperDialog(self.library.tag_names(), self)
+        if dialog.exec():
+            fields = dialog.fields()
+            self.write(lambda: self.library.add_paper(fields), self._after_add, "The new paper")
+
+    def _after_add(self, paper_id: int) -> None:
+        self.sidebar.select_view("all")
+        self.search.clear()
+        self.refresh()
+        self.table.select_paper(paper_id)
+
+    def load_sample(self) -> None:
+        from reader.importers.sample import load_sample
+
+        self.write(lambda: load_sample(self.library), lambda ids: (self.refresh(), ids and self.table.select_paper(ids[0])))
+
+    def verify_library(self) -> None:
+        """The full integrity check, off the GUI thread; on damage, offer the newest good backup."""
+        self.runner.run(self.library.verify_integrity, self._on_verified, lambda _e: None, lane="work")
+
+    def _on_verified(self, problem: str | None) -> None:
+        if problem is None:
+            return
+        from reader.library.backup import newest_good_backup
+
+        good = newest_good_backup(self.library.home)
+        box = QMessageBox(QMessageBox.Icon.Critical, "The library is damaged",
+                          problem + "\n\nNothing more will be written to it.", QMessageBox.StandardButton.NoButton,
+                          self)
+        restore = box.addButton("Restore Backup and Restart", QMessageBox.ButtonRole.AcceptRole) if good else None
+        box.addButton("Continue Read-Only", QMessageBox.ButtonRole.RejectRole)
+        self.last_warning = problem
+
+        def chosen(_result) -> None:
+            if restore is not None and box.clickedButton() is restore:
+                self.restore_on_exit = good.path
+                self.close()
+
+        box.finished.connect(chosen)
+        box.open()
