@@ -191,7 +191,7 @@ def _cmd_add(library, args) -> int:
     for outcome in import_pdfs(library, args.files, tags=args.tag):
         if outcome.ok:
             print(outcome.paper_id)
-            if not outcome.created:
+            if not outcome.created or outcome.warnings:
                 print(f"reading-list: {outcome.describe()}", file=sys.stderr)
         else:
             failed += 1

@@ -99,3 +99,18 @@ def test_version():
     result = subprocess.run([sys.executable, "-m", "reader", "--version"], capture_output=True, text=True,
                             env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
     assert result.stdout.startswith("reading-list ")
+
+
+def test_a_scanned_pdf_is_added_with_a_no_text_layer_note(library_home, tmp_path):
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 200, 100), False)
+    pix.clear_with(200)
+    page.insert_image(page.rect, pixmap=pix)
+    scan = tmp_path / "scan.pdf"
+    doc.save(scan)
+    result = run(library_home, "add", str(scan))
+    assert result.stdout.strip().isdigit()
+    assert "no text layer" in result.stderr

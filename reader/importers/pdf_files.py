@@ -30,6 +30,7 @@ class ImportOutcome:
     created: bool = False
     title: str = ""
     error: str = ""
+    warnings: tuple[str, ...] = ()  # from extraction, e.g. "no text layer" for a scanned PDF
 
     @property
     def ok(self) -> bool:
@@ -39,7 +40,8 @@ class ImportOutcome:
         if self.error:
             return self.error
         if self.created:
-            return f"Added {self.title!r} (id {self.paper_id})."
+            notes = f" Note: {'; '.join(self.warnings)}." if self.warnings else ""
+            return f"Added {self.title!r} (id {self.paper_id}).{notes}"
         return f"{self.path.name} is already in the library as {self.title!r} (id {self.paper_id})."
 
 
@@ -190,7 +192,8 @@ def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Ext
         fields = fields_from_extraction(extraction, path, tags)
         outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
                                   captions=captions_from_extraction(extraction), sha256=digest)
-        return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title)
+        return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title,
+                             warnings=tuple(getattr(extraction, "warnings", ())))
     except ReaderError as exc:
         return ImportOutcome(path, error=str(exc))
     except OSError as exc:

@@ -72,3 +72,27 @@ class MoveToTrash(QUndoCommand):
 
     def undo(self) -> None:
         self._run(self._restore)
+
+
+class DeleteNote(QUndoCommand):
+    """Deleting a note is undoable: undo writes the same text back as a note of the paper."""
+
+    def __init__(self, window: MainWindow, paper_id: int, note_id: int) -> None:
+        super().__init__("Delete note")
+        self._window = window
+        self._paper_id = paper_id
+        self._note_id = note_id
+        self._body = next((n.body for n in window.library.notes(paper_id) if n.id == note_id), "")
+
+    def _show_notes(self) -> None:
+        if self._window.detail.paper_id() == self._paper_id:
+            self._window.detail.notes.set_notes(self._window.library.notes(self._paper_id), keep_note=self._note_id)
+
+    def redo(self) -> None:
+        self._window.write(lambda: self._window.library.delete_note(self._note_id), lambda _r: self._show_notes())
+
+    def undo(self) -> None:
+        def work() -> None:
+            self._note_id = self._window.library.add_note(self._paper_id, self._body).id
+
+        self._window.write(work, lambda _r: self._show_notes())

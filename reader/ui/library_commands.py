@@ -51,6 +51,9 @@ class LibraryCommands:
             parts.append(f"{len(known)} already in the library")
         if cancelled:
             parts.append("cancelled")
+        scanned = [o.path.name for o in added if "no text layer" in o.warnings]
+        if scanned:
+            parts.append(f"{', '.join(scanned)}: no text layer (a scan?), so no title or captions were found")
         self.statusBar().showMessage(", ".join(parts) + ".", 6000)
         if failed:
             self.warn("Some files were not added",

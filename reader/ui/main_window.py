@@ -352,8 +352,8 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def _delete_note(self, note_id: int) -> None:
         paper_id = self.detail.paper_id()
-        self.write(lambda: self.library.delete_note(note_id),
-                   lambda _r: self.detail.notes.set_notes(self.library.notes(paper_id)))
+        if paper_id:
+            self.undo_stack.push(commands.DeleteNote(self, paper_id, note_id))
 
     def trash_selected(self) -> None:
         ids = self.table.selected_paper_ids()

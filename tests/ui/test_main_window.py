@@ -105,3 +105,16 @@ def test_window_geometry_and_columns_are_remembered(open_window, qtbot):
     window = open_window()
     assert window.table.columnWidth(Column.AUTHORS) == 321
     assert (window.size().width(), window.size().height()) == (760, 540)
+
+
+def test_deleting_a_note_can_be_undone(open_window, qtbot):
+    window = open_window()
+    pid = _add_by_hand(window, qtbot, "Noted paper")
+    window.table.select_paper(pid)
+    qtbot.keyClicks(window.detail.notes.editor, "keep this thought")
+    qtbot.waitUntil(lambda: window.detail.notes.current_note_id() != 0, timeout=5000)
+    qtbot.mouseClick(window.detail.notes.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.library.notes(pid) == [])
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: [n.body for n in window.library.notes(pid)] == ["keep this thought"])
+    qtbot.waitUntil(lambda: window.detail.notes.editor.toPlainText() == "keep this thought")
