@@ -26,17 +26,9 @@ def _extract(path: str):
 
 
 def _thumbnails(pdf: str, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
-    from reader.errors import PdfError
-    from reader.pdf.thumbnails import render_region_thumbnail
+    from reader.importers.pdf_files import default_thumbnailer
 
-    done = []
-    for page, rect, out in jobs:
-        try:
-            render_region_thumbnail(pdf, page, rect, out)
-            done.append(True)
-        except PdfError:
-            done.append(False)
-    return done
+    return default_thumbnailer(Path(pdf), jobs)
 
 
 def _call_named(name: str, *args):
