@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
+from reader.atomic import write_bytes
 from reader.errors import ReaderError
 
 
@@ -57,21 +57,9 @@ def write_atomic(path: Path, data: bytes | str, *, skip_unchanged: bool = True) 
             pass
     ensure_folder(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+        write_bytes(path, payload, prefix=f".{path.name[:40]}.")
     except OSError as exc:
-        raise ExportError(f"{path} cannot be written: {_reason(exc)}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        _unlink_quietly(tmp)
         raise ExportError(f"{path} cannot be written: {_reason(exc)}; it was left as it was.") from exc
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
     return True
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from reader.atomic import replacing
 
 _CHUNK = 1 << 20
 
@@ -20,18 +21,6 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def copy_atomically(source: Path, target: Path) -> None:
-    """Copy to a temp file in the target folder, fsync, then rename: a crash leaves no half file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".incoming-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Copy beside the target, then rename over it: a crash leaves no half file."""
+    with replacing(Path(target)) as tmp:
+        shutil.copyfile(source, tmp)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from reader.atomic import write_bytes
 from reader.errors import LibraryError
 
 FORMAT = "reading-list-sidecar"
@@ -78,18 +78,8 @@ def write_sidecars(home: Path, conn: Connection, paper_ids: Iterable[int]) -> No
 
 
 def write_json_atomically(target: Path, data: dict[str, Any]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        _unlink(Path(tmp))
-        raise
+    write_bytes(target, payload, prefix=TMP_PREFIX)
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | None:

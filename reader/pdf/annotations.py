@@ -12,12 +12,12 @@ live in unrotated page space, so each direction converts once here.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pymupdf
 
+from reader.atomic import replacing
 from reader.errors import PdfError
 from reader.pdf.document import open_pdf, opened_pdf
 
@@ -138,18 +138,8 @@ def write_annotated_copy(source: str | os.PathLike[str], target: str | os.PathLi
                 continue
             _add(doc[page_number], mark)
             written += 1
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".annotated-", suffix=".pdf", dir=out.parent)
-        os.close(fd)
-        try:
+        with replacing(out, prefix=".annotated-", suffix=".pdf") as tmp:
             doc.save(tmp, garbage=1, deflate=True)
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
     except PdfError:
         raise
     except Exception as exc:

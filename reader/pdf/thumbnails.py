@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pymupdf
 
+from reader.atomic import write_bytes
 from reader.errors import PdfError
 from reader.pdf.document import opened_pdf
 
@@ -40,15 +40,4 @@ def render_region_thumbnail(
             data = pix.tobytes("png")
         except Exception as exc:
             raise PdfError(f"Page {page} of {path} cannot be rendered ({exc}).") from exc
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".thumb-", suffix=".png", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_bytes(out, data, prefix=".thumb-", suffix=".png")
