@@ -32,28 +32,69 @@ class DocInfo:
     toc: list[tuple[int, str, int, float | None]] = field(default_factory=list)  # level, title, page0, y
     title: str = ""
     repaired: bool = False
+    sizes_known: bool = False  # False: page_sizes repeats the first page's size until the details come
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
 
+class BufferTooSmall(ValueError):
+    """The page is larger than the slot the client sized from a guessed page size."""
+
+    def __init__(self, message: str, need: int) -> None:
+        super().__init__(message)
+        self.need = need
+
+
 def open_document(path: str, password: str | None) -> tuple[pymupdf.Document, DocInfo]:
+    """Open with every page size and the outline read (what callers outside the viewer want)."""
+    doc, info = open_document_quickly(path, password)
+    info.page_sizes = page_sizes(doc)
+    info.sizes_known = True
+    return doc, info
+
+
+def open_document_quickly(path: str, password: str | None, first_page: int = 0) -> tuple[pymupdf.Document, DocInfo]:
+    """Open reading only the page the reader will see first; every other page assumes its size.
+
+    Loading every page to learn its size before the first render costs 5-10 ms per
+    hundred pages (more on damaged files), on the critical path to the first
+    visible page. The viewer lays pages out with the assumed size and corrects
+    the layout when :func:`document_details` has run, after the first render.
+    The outline is still read here: whether there is one decides whether the side
+    panel opens, and so the page width, and so the scale of the first render.
+    """
     doc = open_pdf(path, password)
-    sizes = []
+    first = min(max(0, first_page), doc.page_count - 1)
+    try:
+        rect = doc[first].rect
+        size = (rect.width, rect.height)
+    except Exception:
+        size = (612.0, 792.0)
+    info = DocInfo(
+        page_count=doc.page_count,
+        page_sizes=[size] * doc.page_count,
+        toc=_toc(doc),
+        title=(doc.metadata or {}).get("title") or "",
+        repaired=bool(getattr(doc, "is_repaired", False)),
+    )
+    return doc, info
+
+
+def document_details(doc: pymupdf.Document) -> dict[str, Any]:
+    """What :func:`open_document_quickly` left out: every page's size."""
+    return {"page_sizes": page_sizes(doc), "sizes_known": True}
+
+
+def page_sizes(doc: pymupdf.Document) -> list[tuple[float, float]]:
+    sizes: list[tuple[float, float]] = []
     for number in range(doc.page_count):
         try:
             rect = doc[number].rect
             sizes.append((rect.width, rect.height))
         except Exception:  # a damaged page still gets a slot in the layout
             sizes.append(sizes[-1] if sizes else (612.0, 792.0))
-    info = DocInfo(
-        page_count=doc.page_count,
-        page_sizes=sizes,
-        toc=_toc(doc),
-        title=(doc.metadata or {}).get("title") or "",
-        repaired=bool(getattr(doc, "is_repaired", False)),
-    )
-    return doc, info
+    return sizes
 
 
 def _toc(doc: pymupdf.Document) -> list[tuple[int, str, int, float | None]]:
@@ -83,7 +124,7 @@ def render_into(doc: pymupdf.Document, key: RenderKey, buffer: memoryview) -> tu
     width, height = bbox.x1 - bbox.x0, bbox.y1 - bbox.y0
     stride = width * BYTES_PER_PIXEL
     if stride * height > len(buffer):
-        raise ValueError(f"buffer of {len(buffer)} bytes too small for {width}x{height}")
+        raise BufferTooSmall(f"buffer of {len(buffer)} bytes too small for {width}x{height}", stride * height)
     pix = _m.fz_new_pixmap_with_bbox_and_data(
         _m.fz_device_bgr(), bbox, _m.FzSeparations(), 1, _m.python_mutable_buffer_data(buffer)
     )

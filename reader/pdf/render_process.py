@@ -9,7 +9,7 @@ a restart. The server draws straight into a slot (no copy on its side).
 
 Client -> server::
 
-    ("open", doc_id, path, password)       ("close", doc_id)
+    ("open", doc_id, path, password[, first_page])   ("close", doc_id)
     ("render", req_id, key, slot_name, slot_size)
     ("info", req_id, doc_id, page)          ("find", req_id, doc_id, query)
     ("clip", req_id, doc_id, page, rect)    ("stop",)
@@ -17,7 +17,9 @@ Client -> server::
 Server -> client::
 
     ("opened", doc_id, info_dict)           ("open_failed", doc_id, kind, message)
+    ("details", doc_id, {page_sizes})       after the first render, or DETAILS_WAIT s idle
     ("rendered", req_id, width, height, stride)
+    ("grow", req_id, bytes_needed)          the slot was sized from a guessed page size
     ("failed", req_id, message)             ("info", req_id, payload)
     ("found", req_id, hits)                 ("clipped", req_id, png_bytes)
 """
@@ -29,6 +31,7 @@ import itertools
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -36,11 +39,12 @@ from multiprocessing.shared_memory import SharedMemory
 from types import SimpleNamespace
 from typing import Any
 
-from reader.pdf.geometry import RenderKey, buffer_bytes
+from reader.pdf.geometry import RenderKey
 
 SLOT_COUNT = 3
 MAX_IN_FLIGHT = 2
 _MIN_SLOT = 4 * 1024 * 1024
+DETAILS_WAIT = 0.05  # s the server waits for a document's first render request before reading the rest
 
 
 def serve(conn: Connection) -> None:
@@ -50,6 +54,15 @@ def serve(conn: Connection) -> None:
 
     docs: dict[int, Any] = {}
     slots: dict[str, SharedMemory] = {}
+    undetailed: dict[int, float] = {}  # doc_id -> when to read its details even if no render came
+
+    def send_details(doc_id: int) -> None:
+        if undetailed.pop(doc_id, None) is not None and doc_id in docs:
+            try:
+                details = render.document_details(docs[doc_id])
+            except Exception:
+                return
+            conn.send(("details", doc_id, details))
 
     def slot(name: str) -> SharedMemory:
         """Attach once per slot; a new name for the same slot means the client grew it."""
@@ -63,6 +76,11 @@ def serve(conn: Connection) -> None:
 
     while True:
         try:
+            if undetailed:
+                wait = max(0.0, min(undetailed.values()) - time.monotonic())
+                if not conn.poll(wait):
+                    send_details(min(undetailed, key=undetailed.__getitem__))
+                    continue
             message = conn.recv()
         except (EOFError, OSError):
             break
@@ -77,17 +95,20 @@ def serve(conn: Connection) -> None:
                     continue
                 try:
                     width, height, stride = render.render_into(doc, key, slot(name).buf)
+                except render.BufferTooSmall as exc:
+                    conn.send(("grow", req_id, exc.need))
                 except Exception as exc:
                     conn.send(("failed", req_id, f"This page cannot be shown: {exc}"))
                 else:
                     conn.send(("rendered", req_id, width, height, stride))
+                send_details(key.doc_id)  # the first page is out: now the rest of the layout
             elif op == "open":
-                _, doc_id, path, password = message
+                _, doc_id, path, password, *first = message
                 old = docs.pop(doc_id, None)
                 if old is not None:
                     old.close()
                 try:
-                    doc, info = render.open_document(path, password)
+                    doc, info = render.open_document_quickly(path, password, first[0] if first else 0)
                 except PdfPasswordError as exc:
                     conn.send(("open_failed", doc_id, "password", str(exc)))
                 except PdfError as exc:
@@ -97,6 +118,7 @@ def serve(conn: Connection) -> None:
                 else:
                     docs[doc_id] = doc
                     conn.send(("opened", doc_id, info.as_dict()))
+                    undetailed[doc_id] = time.monotonic() + DETAILS_WAIT
             elif op == "info":
                 _, req_id, doc_id, page = message
                 try:
@@ -115,6 +137,7 @@ def serve(conn: Connection) -> None:
                 except Exception as exc:
                     conn.send(("failed", req_id, str(exc)))
             elif op == "close":
+                undetailed.pop(message[1], None)
                 doc = docs.pop(message[1], None)
                 if doc is not None:
                     doc.close()
@@ -229,9 +252,8 @@ class RenderProcess:
                 return index
         return None
 
-    def take_slot(self, index: int, width_pt: float, height_pt: float, scale: float) -> tuple[str, int]:
-        """Reserve a slot big enough for the page and return its (name, size) for the request."""
-        need = buffer_bytes(width_pt, height_pt, scale)
+    def take_slot(self, index: int, need: int) -> tuple[str, int]:
+        """Reserve a slot of at least ``need`` bytes and return its (name, size) for the request."""
         slot = self._slots[index]
         if slot.shm.size < need:
             slot.shm.close()

@@ -29,6 +29,11 @@ class PageLayout:
         self.zoom = zoom
         self._recompute()
 
+    def set_page_sizes(self, page_sizes: list[tuple[float, float]]) -> None:
+        """The real sizes, once known (pages first assume the first page's size)."""
+        self.page_sizes = list(page_sizes)
+        self._recompute()
+
     def set_viewport_width(self, width: float) -> None:
         self.viewport_width = width
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 if TYPE_CHECKING:
@@ -16,10 +16,13 @@ SELECTION = QColor(40, 120, 255, 80)
 FLASH = QColor(255, 80, 80, 90)
 
 
-def paint_view(view: PdfView, painter: QPainter) -> bool:
-    """Draw the visible pages and overlays; True when a page was drawn at its final resolution."""
-    viewport = view.viewport()
-    painter.fillRect(viewport.rect(), view.palette().color(view.palette().ColorRole.Mid if not view.dark else view.palette().ColorRole.Shadow))
+def paint_view(view: PdfView, painter: QPainter, area: QRect) -> bool:
+    """Draw the pages and overlays inside ``area`` (viewport pixels; the rest is already on screen).
+
+    True when a page was drawn at its final resolution. Images are drawn 1:1 at
+    their device pixel ratio, which the raster engine does as a clipped copy.
+    """
+    painter.fillRect(area, view.palette().color(view.palette().ColorRole.Mid if not view.dark else view.palette().ColorRole.Shadow))
     layout = view.layout_
     if layout is None or view.doc_id is None:
         return False
@@ -28,7 +31,7 @@ def paint_view(view: PdfView, painter: QPainter) -> bool:
     cache = view.client.cache
     page_colour = view.page_color(view.dark)
     exact = False
-    for page in layout.visible_pages(dy, dy + viewport.height()):
+    for page in layout.visible_pages(dy + area.top(), dy + area.bottom() + 1):
         x, y, w, h = layout.page_rect(page)
         target = QRectF(round(x - dx), round(y - dy), w, h)
         painter.fillRect(target.adjusted(1, 1, 2, 2), QColor(0, 0, 0, 60))

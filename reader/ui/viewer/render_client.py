@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import mmap
+from concurrent.futures import Future
 import time
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QImage
 
-from reader.pdf.geometry import RenderKey
+from reader.pdf.geometry import RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
 from reader.ui.viewer.page_cache import PageCache
+from reader.ui.viewer.page_memory import WarmBuffers
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ MAX_RESTARTS_PER_MINUTE = 5
 
 class RenderClient(QObject):
     document_opened = Signal(int, object)  # doc_id, DocInfo as dict
+    document_details = Signal(int, object)  # doc_id, info with every page size and the outline (after the first page)
     document_failed = Signal(int, str, str)  # doc_id, "password" | "error", message
     page_rendered = Signal(object, QImage)  # RenderKey, image (already in the cache)
     page_failed = Signal(object, str)  # RenderKey, message
@@ -49,6 +53,8 @@ class RenderClient(QObject):
         self._docs: dict[int, tuple[str, str | None]] = {}
         self._infos: dict[int, dict[str, Any]] = {}
         self._renders: dict[int, tuple[RenderKey, int]] = {}  # req_id -> (key, slot)
+        self._memory: dict[int, Future[mmap.mmap]] = {}  # req_id -> destination being warmed
+        self._warm = WarmBuffers()
         self._requests: dict[int, tuple] = {}  # other in-flight messages, re-sent after a restart
         self._info_pages: dict[int, tuple[int, int]] = {}
         self._find_ids: dict[int, tuple[int, int]] = {}
@@ -73,6 +79,7 @@ class RenderClient(QObject):
         self._running = False
         self._unwatch()
         self._process.stop()
+        self._warm.shutdown()
 
     @property
     def pid(self) -> int | None:
@@ -108,6 +115,7 @@ class RenderClient(QObject):
         self._process.start()
         self._watch()
         self._renders.clear()
+        self._memory.clear()
         for doc_id, (path, password) in self._docs.items():
             self._process.send(("open", doc_id, path, password))
         for message in self._requests.values():
@@ -117,12 +125,18 @@ class RenderClient(QObject):
 
     # documents -----------------------------------------------------------------
 
-    def open_document(self, path: Path | str, password: str | None = None, doc_id: int | None = None) -> int:
-        """Returns the id at once; ``document_opened`` or ``document_failed`` follows."""
+    def open_document(self, path: Path | str, password: str | None = None, doc_id: int | None = None,
+                      first_page: int = 0) -> int:
+        """Returns the id at once; ``document_opened`` or ``document_failed`` follows.
+
+        ``document_opened`` comes before every page size is known (``sizes_known``
+        false: the other pages assume ``first_page``'s size); ``document_details``
+        brings the real sizes once the first page has been rendered.
+        """
         doc_id = doc_id if doc_id is not None else next(self._ids)
         self._docs[doc_id] = (str(path), password)
         self._infos.pop(doc_id, None)
-        self._send(("open", doc_id, str(path), password))
+        self._send(("open", doc_id, str(path), password, first_page))
         return doc_id
 
     def close_document(self, doc_id: int) -> None:
@@ -130,6 +144,8 @@ class RenderClient(QObject):
             return
         self._infos.pop(doc_id, None)
         self._queue.discard_document(doc_id)
+        for req_id in [r for r, (key, _) in self._renders.items() if key.doc_id == doc_id]:
+            self._memory.pop(req_id, None)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
 
@@ -190,13 +206,36 @@ class RenderClient(QObject):
             info = self._infos.get(key.doc_id)
             if info is None:
                 continue
-            width, height = info["page_sizes"][key.page]
-            name, size = self._process.take_slot(slot, width, height, key.scale)
-            req_id = next(self._ids)
-            self._renders[req_id] = (key, slot)
-            if not self._process.send(("render", req_id, tuple(key), name, size)):
-                self._restart()
+            width, height = info["page_sizes"][key.page]  # may be a guess until "details" arrives
+            if not self._send_render(key, slot, buffer_bytes(width, height, key.scale)):
                 return
+
+    def _send_render(self, key: RenderKey, slot: int, need: int) -> bool:
+        name, size = self._process.take_slot(slot, need)
+        req_id = next(self._ids)
+        self._renders[req_id] = (key, slot)
+        self._memory[req_id] = self._warm.prepare(need)
+        if not self._process.send(("render", req_id, tuple(key), name, size)):
+            self._restart()
+            return False
+        return True
+
+    def _image_from_slot(self, req_id: int, slot: int, width: int, height: int, stride: int) -> QImage:
+        """The one copy: from the slot into memory the cache keeps (warmed meanwhile, when ready)."""
+        length = stride * height
+        source = self._process.slot_buffer(slot)[:length]
+        future = self._memory.pop(req_id, None)
+        memory = future.result() if future is not None and future.done() and not future.exception() else None
+        if memory is not None and len(memory) >= length and stride % 4 == 0:
+            memoryview(memory)[:length] = source
+            return QImage(memory, width, height, stride, QImage.Format.Format_RGB32)  # keeps ``memory`` alive
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        if image.bytesPerLine() == stride:
+            image.bits()[:length] = source
+        else:
+            for row in range(height):
+                image.scanLine(row)[:stride] = source[row * stride : (row + 1) * stride]
+        return image
 
     def _on_readable(self) -> None:
         try:
@@ -215,19 +254,26 @@ class RenderClient(QObject):
             if entry is None:
                 return
             key, slot = entry
-            image = QImage(width, height, QImage.Format.Format_RGB32)
-            if image.bytesPerLine() == stride:
-                image.bits()[: stride * height] = self._process.slot_buffer(slot)[: stride * height]
-            else:
-                source = self._process.slot_buffer(slot)
-                for row in range(height):
-                    image.scanLine(row)[:stride] = source[row * stride : (row + 1) * stride]
+            image = self._image_from_slot(req_id, slot, width, height, stride)
             self._process.release_slot(slot)
             self.cache.put(key, image)
             self.page_rendered.emit(key, image)
+        elif op == "grow":  # the page is bigger than its guessed size: the same slot, larger, once more
+            _, req_id, need = message
+            entry = self._renders.pop(req_id, None)
+            self._memory.pop(req_id, None)
+            if entry is not None:
+                self._send_render(entry[0], entry[1], need)
+        elif op == "details":
+            _, doc_id, details = message
+            info = self._infos.get(doc_id)
+            if info is not None and doc_id in self._docs:
+                info.update(details)
+                self.document_details.emit(doc_id, info)
         elif op == "failed":
             _, req_id, text = message
             entry = self._renders.pop(req_id, None)
+            self._memory.pop(req_id, None)
             if entry is not None:
                 self._process.release_slot(entry[1])
                 self.failed_renders += 1
@@ -243,6 +289,9 @@ class RenderClient(QObject):
         elif op == "opened":
             _, doc_id, info = message
             if doc_id in self._docs:
+                known = self._infos.get(doc_id)
+                if known is not None and known.get("sizes_known"):  # reopened after a restart
+                    info.update(page_sizes=known["page_sizes"], sizes_known=True)
                 self._infos[doc_id] = info
                 self.document_opened.emit(doc_id, info)
         elif op == "open_failed":

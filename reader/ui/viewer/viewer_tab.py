@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
+    QApplication, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
     QStackedWidget, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -72,6 +72,7 @@ class ViewerTab(QWidget):
             self.annotations = AnnotationController(self, library, paper_id, runner)
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
+        client.document_details.connect(self._on_details)
         client.find_done.connect(self._on_found)
         open_docs, owner = self._open_docs, client
         self.destroyed.connect(lambda *_: [owner.close_document(d) for d in open_docs])
@@ -214,7 +215,7 @@ class ViewerTab(QWidget):
             self._show_placeholder(f"The file for “{self.title}” is missing:\n{self.pdf_path}", "Locate…",
                                    QStyle.StandardPixmap.SP_MessageBoxWarning)
             return
-        self._doc_id = self.client.open_document(self.pdf_path, self._password)
+        self._doc_id = self.client.open_document(self.pdf_path, self._password, first_page=self._initial_page)
         self._open_docs.append(self._doc_id)
         self._show_placeholder("Opening…", None, None)
 
@@ -222,12 +223,9 @@ class ViewerTab(QWidget):
         if doc_id != self._doc_id or self._loaded:
             return
         self._loaded = True
-        self.view.set_document(doc_id, info, self._initial_page, self._initial_zoom)
-        self.page_box.blockSignals(True)
-        self.page_box.setMaximum(info["page_count"])
-        self.page_box.setValue(self.view.current_page() + 1)
-        self.page_box.blockSignals(False)
-        self.page_total.setText(f" / {info['page_count']} ")
+        # first everything that changes the page area's width, then one layout pass, then the
+        # pages: a fit-width zoom computed before the side panel settles is re-done a moment later
+        # and the first render, the one the reader is waiting for, is thrown away
         self.outline.set_toc(info.get("toc") or [])
         has_toc = bool(info.get("toc"))
         self.side.setTabEnabled(0, has_toc)
@@ -236,15 +234,27 @@ class ViewerTab(QWidget):
         self.sidebar_action.setChecked(has_toc)
         self._show_side(has_toc)
         self.stack.setCurrentIndex(0)
+        if self.annotations is not None:
+            self.annotations.document_opened(has_toc)
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.view.set_document(doc_id, info, self._initial_page, self._initial_zoom)
+        self.page_box.blockSignals(True)
+        self.page_box.setMaximum(info["page_count"])
+        self.page_box.setValue(self.view.current_page() + 1)
+        self.page_box.blockSignals(False)
+        self.page_total.setText(f" / {info['page_count']} ")
         self.view.setFocus()
         if info.get("repaired"):
             self._show_status("This file is damaged; showing what could be recovered.")
-        if self.annotations is not None:
-            self.annotations.document_opened(has_toc)
         if self._pending_flash is not None:
             page, rect = self._pending_flash
             self._pending_flash = None
             self.view.go_to_page(page, flash_rect=rect)
+
+    def _on_details(self, doc_id: int, info: dict) -> None:
+        """Every page's real size, read after the first page was shown."""
+        if doc_id == self._doc_id and self._loaded and info["page_sizes"] != self.thumbnails._sizes:
+            self.thumbnails.set_document(doc_id, info["page_sizes"])
 
     def _on_failed(self, doc_id: int, kind: str, message: str) -> None:
         if doc_id != self._doc_id:
