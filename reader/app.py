@@ -113,6 +113,8 @@ def run_gui(argv: list[str]) -> int:
     window.show()
     if os.environ.get("READING_LIST_STARTUP_PROBE"):
         _report_first_paint(window)
+    if os.environ.get("READING_LIST_SMOKE_TEST"):
+        _smoke_test(window)
     instance.messages_received.connect(window.receive_arguments)
     window.receive_arguments(args.files, raise_window=False)
     window.verify_library()
@@ -154,3 +156,41 @@ def _report_first_paint(window) -> None:
         QApplication.quit()
 
     QTimer.singleShot(0, report)
+
+
+def _smoke_test(window) -> None:
+    """For packaging/smoke_test.py: once the opened PDF's first page is rendered (by the render
+    process) and the extraction pool has read it, print "smoke-ok ..." and quit; after 60 s
+    without that, print "smoke-failed ..." and exit 1."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.pdf.geometry import RenderKey
+
+    deadline = time.monotonic() + 60
+    timer = QTimer(window)
+
+    def finish(line: str, status: int) -> None:
+        timer.stop()
+        print(line, flush=True)
+        QApplication.exit(status)
+
+    def poll() -> None:
+        tab = window.tabs.currentWidget()
+        viewer = getattr(tab, "viewer", tab)  # an UnlistedTab wraps its ViewerTab
+        if hasattr(viewer, "is_loaded") and viewer.is_loaded():
+            first_page = RenderKey(viewer.view.doc_id, 0, 1.0, 0, viewer.view.dark)
+            if viewer.client.cache.closest(first_page) is not None:  # any scale of page 1
+                timer.stop()
+                try:
+                    extracted = window.extraction_pool.extract(viewer.pdf_path)
+                except Exception as exc:  # noqa: BLE001 - reported, not raised
+                    finish(f"smoke-failed extraction pool: {exc!r}", 1)
+                    return
+                finish(f"smoke-ok pages={viewer.page_count()} extracted-pages={extracted.page_count}", 0)
+                return
+        if time.monotonic() > deadline:
+            finish(f"smoke-failed first page not rendered after 60 s (tab: {type(tab).__name__})", 1)
+
+    timer.timeout.connect(poll)
+    timer.start(100)
