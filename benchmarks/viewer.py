@@ -43,13 +43,26 @@ def make_long_pdf(path: Path, pages: int = 300) -> Path:
 
 
 def pump(app, until, timeout: float = 10.0) -> bool:
-    deadline = time.perf_counter() + timeout
-    while not until():
-        if time.perf_counter() > deadline:
-            return False
-        app.processEvents()
-        time.sleep(0.0002)
-    return True
+    """Run the event loop until ``until()`` holds, idle in between as the app is.
+
+    A loop that spins on processEvents would take a core from the render process
+    on a 2-core machine and measure the benchmark rather than the viewer. The
+    times themselves are taken where things happen (paint event, render signal),
+    so the 2 ms check interval does not enter them.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if until():
+        return True
+    loop = QEventLoop()
+    check = QTimer(interval=2, timeout=lambda: loop.quit() if until() else None)
+    give_up = QTimer(singleShot=True, interval=int(timeout * 1000), timeout=loop.quit)
+    check.start()
+    give_up.start()
+    loop.exec()
+    check.stop()
+    give_up.stop()
+    return until()
 
 
 def first_page_ms(app, client, path: Path) -> float:
@@ -62,11 +75,7 @@ def first_page_ms(app, client, path: Path) -> float:
     tab.resize(1000, 800)
     tab.show()
 
-    def painted() -> bool:
-        tab.view.viewport().repaint()
-        return tab.view.first_paint_with_page is not None
-
-    ok = pump(app, painted)
+    ok = pump(app, lambda: tab.view.first_paint_with_page is not None)
     elapsed = ((tab.view.first_paint_with_page or 0) - start) * 1000 if ok else float("nan")
     tab.close()
     tab.deleteLater()
@@ -82,7 +91,7 @@ def render_times(app, client, path: Path, scale: float, pages: int) -> tuple[lis
 
     doc_id = client.open_document(path)
     pump(app, lambda: client.document_info(doc_id) is not None)
-    app_ms, raw_ms = [], []
+    app_ms, raw_ms, child_ms = [], [], []
     done: dict = {}
     client.page_rendered.connect(lambda key, _img: done.__setitem__(key, time.perf_counter()))
     owner = object()
@@ -103,8 +112,9 @@ def render_times(app, client, path: Path, scale: float, pages: int) -> tuple[lis
         client.request_pages(owner, [key])
         pump(app, lambda: key in done)
         app_ms.append((done[key] - start) * 1000)
+        child_ms.append(client.last_render_seconds * 1000)
     client.close_document(doc_id)
-    return app_ms, raw_ms
+    return app_ms, raw_ms, child_ms
 
 
 def scroll_stall(app, client, path: Path) -> tuple[list[float], int, float]:
@@ -176,10 +186,13 @@ def main() -> None:
         sample = CORPUS / "pm__2203.00130v1.pdf"
         print(f"== render per page: app path vs raw page.get_pixmap, {sample.name}, 12 pages ==")
         for scale in (1.0, 2.0):
-            app_ms, raw_ms = render_times(app, client, sample, scale, 12)
+            cold = client.cold_copies
+            app_ms, raw_ms, child_ms = render_times(app, client, sample, scale, 12)
             ratio = statistics.median(app_ms) / statistics.median(raw_ms)
             print(f"  {int(scale * 100)}%: app median {statistics.median(app_ms):.1f} ms, raw median "
-                  f"{statistics.median(raw_ms):.1f} ms, overhead {ratio:.2f}x (target <= 1.15)")
+                  f"{statistics.median(raw_ms):.1f} ms, overhead {ratio:.2f}x (target <= 1.15); drawing in the render "
+                  f"process {statistics.median(child_ms):.1f} ms, {client.cold_copies - cold} of {len(app_ms)} copies into "
+                  "memory not warmed in time")
 
         print("== UI-thread stall while scrolling the 300-page document (1 ms timer lateness) ==")
         lateness, renders, seconds, ui_rss = scroll_stall(app, client, long_pdf)

@@ -18,7 +18,7 @@ Server -> client::
 
     ("opened", doc_id, info_dict)           ("open_failed", doc_id, kind, message)
     ("details", doc_id, {page_sizes})       after the first render, or DETAILS_WAIT s idle
-    ("rendered", req_id, width, height, stride)
+    ("rendered", req_id, width, height, stride, render_seconds)
     ("grow", req_id, bytes_needed)          the slot was sized from a guessed page size
     ("failed", req_id, message)             ("info", req_id, payload)
     ("found", req_id, hits)                 ("clipped", req_id, png_bytes)
@@ -93,6 +93,7 @@ def serve(conn: Connection) -> None:
                 if doc is None:
                     conn.send(("failed", req_id, "The document is not open."))
                     continue
+                started = time.perf_counter()
                 try:
                     width, height, stride = render.render_into(doc, key, slot(name).buf)
                 except render.BufferTooSmall as exc:
@@ -100,7 +101,7 @@ def serve(conn: Connection) -> None:
                 except Exception as exc:
                     conn.send(("failed", req_id, f"This page cannot be shown: {exc}"))
                 else:
-                    conn.send(("rendered", req_id, width, height, stride))
+                    conn.send(("rendered", req_id, width, height, stride, time.perf_counter() - started))
                 send_details(key.doc_id)  # the first page is out: now the rest of the layout
             elif op == "open":
                 _, doc_id, path, password, *first = message
@@ -258,7 +259,9 @@ class RenderProcess:
         if slot.shm.size < need:
             slot.shm.close()
             slot.shm.unlink()
-            slot.shm = self._new_shm(index, max(need, _MIN_SLOT))
+            # a quarter more than asked: the next page or zoom step up fits without another
+            # new segment, whose first touch costs the render process a page fault per 4 KiB
+            slot.shm = self._new_shm(index, max(need + need // 4, _MIN_SLOT))
         slot.busy = True
         return slot.shm.name, slot.shm.size
 

@@ -24,8 +24,8 @@ from PySide6.QtGui import QImage
 from reader.pdf.geometry import RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
-from reader.ui.viewer.page_cache import PageCache
-from reader.ui.viewer.page_memory import WarmBuffers
+from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
+from reader.ui.viewer.page_memory import PageMemory
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class RenderClient(QObject):
 
     def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
         super().__init__(parent)
-        self.cache = PageCache(cache_budget) if cache_budget else PageCache()
+        self._warm = PageMemory()
+        self.cache = PageCache(cache_budget or DEFAULT_BUDGET, dispose=self._warm.dispose)
         self._process = RenderProcess()
         self._notifier: QSocketNotifier | None = None
         self._queue = RenderQueue()
@@ -54,7 +55,6 @@ class RenderClient(QObject):
         self._infos: dict[int, dict[str, Any]] = {}
         self._renders: dict[int, tuple[RenderKey, int]] = {}  # req_id -> (key, slot)
         self._memory: dict[int, Future[mmap.mmap]] = {}  # req_id -> destination being warmed
-        self._warm = WarmBuffers()
         self._requests: dict[int, tuple] = {}  # other in-flight messages, re-sent after a restart
         self._info_pages: dict[int, tuple[int, int]] = {}
         self._find_ids: dict[int, tuple[int, int]] = {}
@@ -62,6 +62,8 @@ class RenderClient(QObject):
         self._restarts: list[float] = []
         self._running = False
         self.failed_renders = 0
+        self.last_render_seconds = 0.0  # time the render process spent drawing the last page
+        self.cold_copies = 0  # renders whose destination memory was not warmed in time
 
     # lifecycle ---------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class RenderClient(QObject):
         self._infos.pop(doc_id, None)
         self._queue.discard_document(doc_id)
         for req_id in [r for r, (key, _) in self._renders.items() if key.doc_id == doc_id]:
-            self._memory.pop(req_id, None)
+            self._forget_memory(req_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
 
@@ -214,21 +216,30 @@ class RenderClient(QObject):
         name, size = self._process.take_slot(slot, need)
         req_id = next(self._ids)
         self._renders[req_id] = (key, slot)
-        self._memory[req_id] = self._warm.prepare(need)
         if not self._process.send(("render", req_id, tuple(key), name, size)):
             self._restart()
             return False
+        self._memory[req_id] = self._warm.prepare(need)  # after the send: the render process starts first
         return True
 
+    def _forget_memory(self, req_id: int) -> None:
+        """A destination that will not be used: unmapped on the helper thread, like evicted pages."""
+        future = self._memory.pop(req_id, None)
+        if future is not None:
+            self._warm.give_back(future)
+
     def _image_from_slot(self, req_id: int, slot: int, width: int, height: int, stride: int) -> QImage:
-        """The one copy: from the slot into memory the cache keeps (warmed meanwhile, when ready)."""
+        """The one copy: from the slot into memory the cache keeps (reused or warmed, see page_memory)."""
         length = stride * height
         source = self._process.slot_buffer(slot)[:length]
         future = self._memory.pop(req_id, None)
         memory = future.result() if future is not None and future.done() and not future.exception() else None
         if memory is not None and len(memory) >= length and stride % 4 == 0:
             memoryview(memory)[:length] = source
-            return QImage(memory, width, height, stride, QImage.Format.Format_RGB32)  # keeps ``memory`` alive
+            return QImage(self._warm.lend(memory), width, height, stride, QImage.Format.Format_RGB32)
+        if memory is not None:
+            self._warm.give_back(future)
+        self.cold_copies += 1
         image = QImage(width, height, QImage.Format.Format_RGB32)
         if image.bytesPerLine() == stride:
             image.bits()[:length] = source
@@ -249,7 +260,7 @@ class RenderClient(QObject):
     def _dispatch(self, message: tuple) -> None:
         op = message[0]
         if op == "rendered":
-            _, req_id, width, height, stride = message
+            _, req_id, width, height, stride, self.last_render_seconds = message
             entry = self._renders.pop(req_id, None)
             if entry is None:
                 return
@@ -261,7 +272,7 @@ class RenderClient(QObject):
         elif op == "grow":  # the page is bigger than its guessed size: the same slot, larger, once more
             _, req_id, need = message
             entry = self._renders.pop(req_id, None)
-            self._memory.pop(req_id, None)
+            self._forget_memory(req_id)
             if entry is not None:
                 self._send_render(entry[0], entry[1], need)
         elif op == "details":
@@ -273,7 +284,7 @@ class RenderClient(QObject):
         elif op == "failed":
             _, req_id, text = message
             entry = self._renders.pop(req_id, None)
-            self._memory.pop(req_id, None)
+            self._forget_memory(req_id)
             if entry is not None:
                 self._process.release_slot(entry[1])
                 self.failed_renders += 1
