@@ -8,6 +8,8 @@
 # The app's own dependencies must already be installed in that Python
 # (python3 -m pip install .); PyInstaller is installed here because it is a
 # build tool, not something the app needs at run time. It is the only download.
+# On Linux the build machine also needs objdump (binutils) and the libraries of Qt's
+# xcb platform, which are bundled from here (checked below; .ci/run installs them).
 #
 # Quiet: the pip and PyInstaller output goes to build/packaging.log, whose tail is
 # printed when a step fails. Each step has a time limit (BUILD_TIMEOUT, seconds).
@@ -45,6 +47,24 @@ step() {  # step "what" command...: run quietly into the log; on failure show th
 if [ "$(uname -s)" = Linux ] && ! command -v objdump >/dev/null 2>&1; then
     echo "build.sh: PyInstaller needs objdump on Linux: install binutils (apt-get install binutils)" >&2
     exit 1
+fi
+
+# Qt's xcb platform plugin (what a double-click on an X11 desktop loads) needs these
+# libraries. PyInstaller bundles only what it finds here, and many desktops lack some of
+# them (libxcb-cursor0 above all), so a build without them would not start there.
+if [ "$(uname -s)" = Linux ] && command -v ldconfig >/dev/null 2>&1; then
+    missing=()
+    known="$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p)"
+    for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-image.so.0 libxcb-keysyms.so.1 libxcb-randr.so.0 \
+               libxcb-render-util.so.0 libxcb-shape.so.0 libxcb-xkb.so.1 libxkbcommon-x11.so.0; do
+        grep -q "^[[:space:]]*$lib " <<<"$known" || missing+=("$lib")
+    done
+    if [ "${#missing[@]}" != 0 ]; then
+        echo "build.sh: Qt's xcb platform needs ${missing[*]}, which are not installed here, so the build" >&2
+        echo "  could not bundle them. On Debian or Ubuntu: apt-get install libxcb-cursor0 libxcb-icccm4" >&2
+        echo "  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0" >&2
+        exit 1
+    fi
 fi
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_PROGRESS_BAR=off

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if getattr(sys, "frozen", False):
+        _restore_library_path()
     from reader.cli import is_command
 
     if is_command(args):
@@ -38,6 +40,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(args)
     return run_gui(args)
+
+
+def _restore_library_path() -> None:
+    """Frozen on Linux: PyInstaller's bootloader points LD_LIBRARY_PATH at the bundle so this
+    process finds its libraries. Programs the app starts (xdg-open and the browser it runs
+    for a web link, the file manager) would inherit it and load the bundle's older copies
+    of GLib and friends instead of their own, and fail. This process is unaffected (the
+    loader read the variable at start), and spawned workers re-run the bootloader, which
+    sets it again."""
+    for key in ("LD_LIBRARY_PATH", "LIBPATH"):  # LIBPATH: AIX
+        original = os.environ.pop(f"{key}_ORIG", None)
+        if original is not None:
+            os.environ[key] = original
+        else:
+            os.environ.pop(key, None)
 
 
 def _gui_arguments(argv: list[str]) -> argparse.Namespace:
@@ -159,9 +176,12 @@ def _report_first_paint(window) -> None:
 
 
 def _smoke_test(window) -> None:
-    """For packaging/smoke_test.py: once the opened PDF's first page is rendered (by the render
-    process) and the extraction pool has read it, print "smoke-ok ..." and quit; after 60 s
-    without that, print "smoke-failed ..." and exit 1."""
+    """For packaging/smoke_test.py: print "smoke-ready" once the window is up (and listening
+    for a second launch); once a PDF (given on the command line, or handed over by a second
+    launch) has its first page rendered by the render process and the extraction pool has
+    read it, print "smoke-ok ..." and quit; after 60 s without that, print "smoke-failed ..."
+    and exit 1. "env=clean" says no bundle path leaks into the environment of programs the
+    app starts."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -169,6 +189,12 @@ def _smoke_test(window) -> None:
 
     deadline = time.monotonic() + 60
     timer = QTimer(window)
+    bundle = getattr(sys, "_MEIPASS", None)
+    leaked = bundle is not None and any(
+        os.environ.get(key, "").startswith(bundle) or f":{bundle}" in os.environ.get(key, "")
+        for key in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"))
+    environment = "leaks-bundle-path" if leaked else "clean"
+    print("smoke-ready", flush=True)
 
     def finish(line: str, status: int) -> None:
         timer.stop()
@@ -187,7 +213,8 @@ def _smoke_test(window) -> None:
                 except Exception as exc:  # noqa: BLE001 - reported, not raised
                     finish(f"smoke-failed extraction pool: {exc!r}", 1)
                     return
-                finish(f"smoke-ok pages={viewer.page_count()} extracted-pages={extracted.page_count}", 0)
+                finish(f"smoke-ok pages={viewer.page_count()} extracted-pages={extracted.page_count} "
+                       f"env={environment}", 0)
                 return
         if time.monotonic() > deadline:
             finish(f"smoke-failed first page not rendered after 60 s (tab: {type(tab).__name__})", 1)
