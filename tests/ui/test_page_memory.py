@@ -68,3 +68,12 @@ def test_pages_render_correctly_through_reused_memory(qtbot, render_client, tmp_
             assert image is not None and abs(image.pixelColor(100, 100).red() - round(shades[number] * 255)) <= 2
     finally:
         client.shutdown()
+
+
+def test_pages_dropped_after_shutdown_are_simply_freed(qapp):
+    """Tabs still close (and drop their pages) after the render client has shut down, as the app quits."""
+    memory = PageMemory()
+    image = _image_on(memory, b"\x00\x00\xff\xff")
+    memory.shutdown()
+    memory.dispose(image)  # no error: freed here
+    assert not memory.prepare(SIZE).done()  # callers fall back to memory of their own

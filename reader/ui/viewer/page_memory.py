@@ -36,6 +36,7 @@ class PageMemory:
         self._free: list[mmap.mmap] = []
         self._lent: list[tuple[weakref.ref[memoryview], mmap.mmap]] = []
         self.reused = 0  # how many renders found a free buffer (the benchmark prints it)
+        self._closed = False  # after shutdown, tabs closing as the app quits still drop their pages here
 
     def prepare(self, size: int) -> Future[mmap.mmap]:
         """A buffer of at least ``size`` bytes: at once when one is free, else warmed on the thread."""
@@ -48,6 +49,8 @@ class PageMemory:
             done: Future[mmap.mmap] = Future()
             done.set_result(memory)
             return done
+        if self._closed:
+            return Future()  # never ready: the caller copies into memory of its own
         return self._pool.submit(fault_in, size)
 
     def lend(self, memory: mmap.mmap) -> memoryview:
@@ -64,9 +67,11 @@ class PageMemory:
 
     def dispose(self, owner: object) -> None:
         """Let the helper thread drop a last reference, so any unmapping happens there."""
-        self._pool.submit(_keep_until_run, owner)
+        if not self._closed:
+            self._pool.submit(_keep_until_run, owner)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._free.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
