@@ -30,6 +30,7 @@ from reader.ui.viewer.thumbnails import ThumbnailList
 if TYPE_CHECKING:
     from reader.library import Library
     from reader.ui.annotations.controller import AnnotationController
+    from reader.ui.viewer.figure_preview import FigurePreview
 
 FIT_WIDTH, FIT_PAGE = "Fit width", "Fit page"
 
@@ -65,11 +66,14 @@ class ViewerTab(QWidget):
         self.undo_stack = QUndoStack(self)  # annotation changes; the window adds it to its QUndoGroup
         self._build()
         self.annotations: AnnotationController | None = None
+        self.figure_preview: FigurePreview | None = None  # needs the library's captions
         if library is not None and paper_id is not None:
             from reader.ui.annotations.controller import AnnotationController
+            from reader.ui.viewer.figure_preview import FigurePreview
 
             self.paper_id = paper_id
             self.annotations = AnnotationController(self, library, paper_id, runner)
+            self.figure_preview = FigurePreview(self, library, paper_id)
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.document_details.connect(self._on_details)
