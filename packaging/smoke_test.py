@@ -14,7 +14,8 @@ the user's is read or written), each run under a time limit:
    exits 0. No process of the program may outlive it, and the environment it gives
    the programs it starts (xdg-open, a browser) must not point into the bundle.
    Then the same through a second launch: a window starts with no file, a second
-   launch with the PDF hands it over and exits 0, and the first window opens it.
+   launch with the PDF's file: URL (as the desktop entry's %U gives it) hands it over
+   and exits 0, and the first window opens it.
 3. The command line: ``add`` prints the new id (extraction runs in-process there),
    ``list`` shows the paper, ``import`` reads a .bib (bibtexparser), ``export
    markdown`` writes a note (the packaged default template).
@@ -220,7 +221,7 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
         except queue.Empty:
             return None
 
-    what = "a second launch hands the PDF to the running window"
+    what = "a second launch hands the PDF (a file: URL, as from Exec=... %U) to the running window"
     try:
         until = time.monotonic() + GUI_TIMEOUT_S
         line = next_line(until)
@@ -230,7 +231,7 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
             first.kill()
             check(False, what, f"the first window did not come up: {tail(first.stderr.read())}")
             return
-        status, out, err, seconds = run(program, ["--library", str(library), str(pdf)], env, 60)
+        status, out, err, seconds = run(program, ["--library", str(library), pdf.as_uri()], env, 60)
         if status != 0 or out.strip():
             check(False, what, f"the second launch: exit {status}, {tail(out + err)!r}")
             return
@@ -318,7 +319,7 @@ def main() -> int:
         status, out, err, seconds = run(program, ["--library", str(work / "gui-library"), str(pdf)],
                                         {**env, "READING_LIST_SMOKE_TEST": "1"}, GUI_TIMEOUT_S)
         line = next((text for text in out.splitlines() if text.startswith(("smoke-ok", "smoke-failed"))), "")
-        match = re.fullmatch(r"smoke-ok pages=(\d+) extracted-pages=(\d+) env=(\S+)", line)
+        match = re.fullmatch(r"smoke-ok pages=(\d+) extracted-pages=(\d+) paper=\S+ env=(\S+)", line)
         opened = status == 0 and match is not None and int(match[1]) > 0 and match[1] == match[2]
         detail = f"{line} (exit {status}, {seconds:.1f} s)" if line else (
             f"exit {status} after {seconds:.1f} s" + (" (killed: time-out)" if status is None else ""))

@@ -109,6 +109,9 @@ def run_gui(argv: list[str]) -> int:
     from reader.ui.single_instance import SingleInstance
     from reader.ui.viewer.render_client import RenderClient
 
+    from reader.desktop import launcher_arguments
+
+    args.files = launcher_arguments(args.files)
     home = library_home(args.library)
     instance = SingleInstance(home)
     if instance.forward(args.files):
@@ -133,6 +136,9 @@ def run_gui(argv: list[str]) -> int:
     if os.environ.get("READING_LIST_SMOKE_TEST"):
         _smoke_test(window)
     instance.messages_received.connect(window.receive_arguments)
+    from reader.ui.file_open import FileOpenEvents
+
+    app.installEventFilter(FileOpenEvents(window.receive_arguments, window))
     window.receive_arguments(args.files, raise_window=False)
     window.verify_library()
     try:
@@ -213,8 +219,9 @@ def _smoke_test(window) -> None:
                 except Exception as exc:  # noqa: BLE001 - reported, not raised
                     finish(f"smoke-failed extraction pool: {exc!r}", 1)
                     return
+                paper = getattr(tab, "paper_id", None)  # None: an unlisted PDF, not a library paper
                 finish(f"smoke-ok pages={viewer.page_count()} extracted-pages={extracted.page_count} "
-                       f"env={environment}", 0)
+                       f"paper={paper} env={environment}", 0)
                 return
         if time.monotonic() > deadline:
             finish(f"smoke-failed first page not rendered after 60 s (tab: {type(tab).__name__})", 1)

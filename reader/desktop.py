@@ -86,6 +86,27 @@ def resolve_command(exec_path: str | None = None) -> tuple[list[str], str]:
     return [sys.executable, "-m", "reader"], sys.executable
 
 
+def launcher_arguments(args: list[str]) -> list[str]:
+    """Files and links as a launcher hands them over, as the app takes them.
+
+    The entry says ``Exec=reading-list %U`` so that ``reading-list://`` links reach the
+    app (with ``%F`` a launcher drops any argument that is not a local file). With ``%U``
+    local files may come as ``file:`` URLs: those become paths. Links, paths and
+    ``file:`` URLs of another host are kept as they are.
+    """
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    result = []
+    for arg in args:
+        if arg[:5].lower() == "file:":
+            parts = urlsplit(arg)
+            if parts.netloc in ("", "localhost") and parts.path:
+                arg = url2pathname(parts.path)  # also decodes %20 and friends
+        result.append(arg)
+    return result
+
+
 def render_desktop_entry(template: str, exec_path: str | None = None) -> str:
     argv, try_exec = resolve_command(exec_path)
     command = " ".join(_exec_quote(a) for a in argv)

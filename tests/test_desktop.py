@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import configparser
+import os
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,10 +48,11 @@ def test_shipped_entry_is_valid():
     shipped = resources_dir() / "desktop" / desktop.DESKTOP_FILE
     validate(shipped)
     main = entry(shipped)["Desktop Entry"]
-    assert main["Exec"] == "reading-list %F"
+    assert main["Exec"] == "reading-list %U"  # %U: a launcher passes reading-list:// links only to %u/%U
     assert main["Icon"] == desktop.ICON_NAME
     assert main["Categories"].split(";")[:3] == ["Office", "Education", "Science"]
-    assert {"application/pdf", "application/x-bibtex"} <= set(main["MimeType"].split(";"))
+    assert {"application/pdf", "application/x-bibtex", "x-scheme-handler/reading-list"} <= set(
+        main["MimeType"].split(";"))
     assert main["StartupWMClass"] == "reading-list"
     for action in filter(None, main["Actions"].split(";")):
         assert f"Desktop Action {action}" in entry(shipped)
@@ -71,7 +75,7 @@ def test_install_writes_entry_metainfo_and_icons(tmp_path):
     assert not list(home.rglob("*.tmp"))
 
     groups = entry(installed)
-    assert groups["Desktop Entry"]["Exec"] == '"/opt/reading list/bin/reading-list" %F'
+    assert groups["Desktop Entry"]["Exec"] == '"/opt/reading list/bin/reading-list" %U'
     assert groups["Desktop Entry"]["TryExec"] == "/opt/reading list/bin/reading-list"
     assert groups["Desktop Action new-window"]["Exec"].startswith('"/opt/reading list/bin/reading-list" ')
     validate(installed)
@@ -89,7 +93,7 @@ def test_exec_falls_back_to_this_python_when_not_on_path(tmp_path, monkeypatch):
     desktop.install_desktop(tmp_path / "share")
     installed = tmp_path / "share" / "applications" / desktop.DESKTOP_FILE
     main = entry(installed)["Desktop Entry"]
-    assert main["Exec"] == f'"{tmp_path}/py env/python3" -m reader %F'
+    assert main["Exec"] == f'"{tmp_path}/py env/python3" -m reader %U'
     assert main["TryExec"] == f"{tmp_path}/py env/python3"
     validate(installed)
 
@@ -128,3 +132,60 @@ def test_missing_shipped_files_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(desktop.ReaderError, match="reinstall"):
         desktop.install_desktop(tmp_path / "share")
     assert not (tmp_path / "share").exists()
+
+
+@pytest.mark.parametrize(("given", "taken"), [
+    ("file:///home/ada/Papers/attention%20is%20all.pdf", "/home/ada/Papers/attention is all.pdf"),
+    ("file://localhost/tmp/x.pdf", "/tmp/x.pdf"),
+    ("FILE:///tmp/caf%C3%A9.bib", "/tmp/café.bib"),
+    ("reading-list://open?paper=3&page=2", "reading-list://open?paper=3&page=2"),
+    ("/tmp/plain path.pdf", "/tmp/plain path.pdf"),
+    ("relative.pdf", "relative.pdf"),
+    ("file://otherhost/share/x.pdf", "file://otherhost/share/x.pdf"),  # not ours to open: left for the error message
+])
+def test_launcher_arguments_turn_file_urls_into_paths(given, taken):
+    assert desktop.launcher_arguments([given]) == [taken]
+
+
+def test_install_and_uninstall_commands_in_a_temporary_xdg_home(tmp_path):
+    """The real commands, as a user runs them: only the temporary XDG data home is touched, and
+    with desktop-file-utils the "Open with" cache names the app for PDFs and reading-list:// links."""
+    data_home = tmp_path / "xdg-data"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("XDG_", "READING_LIST_"))}
+    # Without the venv's bin on PATH, as a desktop launcher sees it: the entry must name the real program.
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(data_home), PYTHONPATH=str(REPO),
+               PATH=os.pathsep.join(["/usr/bin", "/bin"]))
+
+    def command(name: str) -> list[Path]:
+        result = subprocess.run([sys.executable, "-m", "reader", name], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return [Path(line) for line in result.stdout.splitlines()]
+
+    written = command("install-desktop")
+    installed = data_home / "applications" / desktop.DESKTOP_FILE
+    assert installed in written and all(path.is_file() and data_home in path.parents for path in written)
+    assert not (tmp_path / "home").exists(), "nothing outside XDG_DATA_HOME"
+    validate_if_possible(installed)
+    main = entry(installed)["Desktop Entry"]
+    program = shlex.split(main["Exec"])[0]
+    assert os.path.isabs(program) and os.access(program, os.X_OK), main["Exec"]
+    assert main["Exec"].endswith(" %U") and main["TryExec"] == program
+
+    cache = data_home / "applications" / "mimeinfo.cache"
+    if shutil.which("update-desktop-database", path=env["PATH"]):
+        handlers = entry(cache)["MIME Cache"]
+        for mime in ("application/pdf", "x-scheme-handler/reading-list"):
+            assert desktop.DESKTOP_FILE in handlers[mime].split(";"), mime
+
+    removed = command("uninstall-desktop")
+    assert sorted(removed) == sorted(written)
+    assert not any(path.exists() for path in written)
+    if cache.exists():
+        assert desktop.DESKTOP_FILE not in cache.read_text(encoding="utf-8")
+    assert command("uninstall-desktop") == []
+
+
+def validate_if_possible(path: Path) -> None:
+    if VALIDATOR is not None:
+        validate(path)

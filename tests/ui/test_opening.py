@@ -75,3 +75,33 @@ def test_app_link_opens_the_paper_at_its_page(open_window, qtbot, pdf_factory):
     qtbot.waitUntil(lambda: tab.is_loaded() and tab.current_page() == 3, timeout=10_000)
     window.receive_arguments(["reading-list://open?paper=999&page=1"], raise_window=False)
     assert "No paper 999" in window.statusBar().currentMessage()
+
+
+def test_file_open_events_reach_the_window(open_window, qtbot, pdf_factory, tmp_path, qapp):
+    """macOS hands double-clicked files and reading-list:// links to the app as QFileOpenEvents."""
+    from PySide6.QtGui import QFileOpenEvent
+
+    from reader.ui.file_open import FileOpenEvents
+
+    window = open_window()
+    original = pdf_factory("Opened by the Finder", pages=5)
+    outcome = window.library.add_pdf(original, PaperFields(title="Opened by the Finder"), page_count=5)
+    window.refresh()
+    copy = tmp_path / "Downloads" / "finder copy.pdf"
+    copy.parent.mkdir()
+    shutil.copy(original, copy)
+    events = FileOpenEvents(window.receive_arguments, window)
+    qapp.installEventFilter(events)
+    try:
+        qapp.sendEvent(qapp, QFileOpenEvent(QUrl.fromLocalFile(str(copy))))
+        tab = window.tabs.currentWidget()
+        assert isinstance(tab, ViewerTab) and tab.paper_id == outcome.paper_id
+        qtbot.waitUntil(tab.is_loaded, timeout=10_000)
+        window.close_tab(window.tabs.indexOf(tab))
+
+        qapp.sendEvent(qapp, QFileOpenEvent(QUrl(f"reading-list://open?paper={outcome.paper_id}&page=3")))
+        tab = window.tabs.currentWidget()
+        assert isinstance(tab, ViewerTab) and tab.paper_id == outcome.paper_id
+        qtbot.waitUntil(lambda: tab.is_loaded() and tab.current_page() == 2, timeout=10_000)
+    finally:
+        qapp.removeEventFilter(events)

@@ -1,8 +1,10 @@
-"""Single-instance forwarding between two real processes."""
+"""Single-instance forwarding between two real processes, and between two real app launches."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +112,54 @@ def test_garbage_is_refused_without_a_signal(qtbot, instance):
     qtbot.waitUntil(lambda: client.bytesAvailable() > 0 or client.state() == QLocalSocket.LocalSocketState.UnconnectedState, timeout=5000)
     assert bytes(client.readAll().data()) == b"error\n"
     assert received == []
+
+
+def test_second_app_launch_hands_a_renamed_copy_to_the_running_window(library_home, pdf_factory, tmp_path):
+    """Two real app processes: the first window runs with no file; a second launch with a renamed
+    copy of a library PDF (a relative path, from another folder) exits 0, and the first window
+    opens that paper. READING_LIST_SMOKE_TEST makes the first print what it opened, then quit."""
+    import queue
+    import threading
+    import time
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("READING_LIST_")}
+    env.update(PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path / "runtime"))
+    (tmp_path / "runtime").mkdir(mode=0o700)
+    original = pdf_factory("Handed Over", pages=3)
+    added = subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), "add", str(original)],
+                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    paper_id = int(added.stdout.split()[0])
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    shutil.copy(original, downloads / "renamed copy.pdf")
+
+    first = subprocess.Popen([sys.executable, "-m", "reader", "--library", str(library_home)],
+                             env={**env, "READING_LIST_SMOKE_TEST": "1"}, cwd=tmp_path, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.strip()) for line in first.stdout] + [lines.put(None)],
+                     daemon=True).start()
+
+    def wait_for(prefix: str, seconds: float = 60) -> str:
+        until = time.monotonic() + seconds
+        while (line := lines.get(timeout=max(until - time.monotonic(), 0.01))) is not None:
+            if line.startswith(prefix):
+                return line
+        raise AssertionError(f"the first window ended without {prefix!r}: {first.stderr.read()[-2000:]}")
+
+    try:
+        wait_for("smoke-ready")
+        second = subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), "renamed copy.pdf"],
+                                env=env, cwd=downloads, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert second.stdout == "", "the second launch must not open a window of its own"
+        result = wait_for("smoke-")
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, 9)
+            first.wait()
+    pages, paper = re.search(r"pages=(\d+) .*paper=(\S+)", result).groups()
+    assert result.startswith("smoke-ok") and pages == "3", result
+    assert paper == str(paper_id), f"the renamed copy must open its library paper: {result}"
