@@ -39,7 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reader.cli import run
 
         return run(args)
-    return run_gui(args)
+    try:
+        return run_gui(args)
+    except Exception:  # start-up (or shutdown) failed: say so rather than vanish
+        exc_info = sys.exc_info()
+        try:
+            from reader.paths import log_dir
+            from reader.ui.errors import show_startup_error
+
+            show_startup_error(*exc_info, log_dir() / "reading-list.log")
+        except Exception:  # noqa: BLE001 - no Qt to show it with: the traceback goes to stderr
+            raise exc_info[1] from None
+        return 1
 
 
 def _restore_library_path() -> None:

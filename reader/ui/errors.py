@@ -79,6 +79,23 @@ class ErrorDialogs(QObject):
         button.setText("Copied")
 
 
+def show_startup_error(exc_type, exc, tb, log_file: Path | None) -> None:
+    """The window could not be built: log the report and show it in a modal dialog (the
+    event loop is not running yet), so a double-clicked app does not just vanish."""
+    report = error_report(exc_type, exc, tb)
+    log.error("start-up failed\n%s", report)
+    QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Icon.Critical, "Reading List could not start",
+                      f"Reading List could not start: {exc or exc_type.__name__}"
+                      + (f"\n\nThe details are also in {log_file}." if log_file else ""))
+    box.setDetailedText(report)
+    copy = box.addButton("Copy Report", QMessageBox.ButtonRole.ActionRole)
+    copy.clicked.disconnect()
+    copy.clicked.connect(lambda: ErrorDialogs._copy(copy, report))
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+
+
 def install_error_dialog(parent: QWidget, log_file: Path | None) -> ErrorDialogs:
     dialogs = ErrorDialogs(parent, log_file)
     sys.excepthook = dialogs.hook

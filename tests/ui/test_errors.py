@@ -61,3 +61,47 @@ def test_error_in_a_python_thread_shows_the_dialog_on_the_ui_thread(dialogs, qtb
     assert dialogs.box.thread() is QApplication.instance().thread()
     assert "ValueError: boom in a thread" in dialogs.box.detailedText()
     dialogs.box.close()
+
+
+def test_a_window_that_cannot_be_built_shows_why_instead_of_vanishing(qapp, library_home, monkeypatch):
+    import reader.ui.main_window
+    import reader.ui.viewer.render_client
+    from reader.app import main
+
+    class NoRenderProcess:
+        def __init__(self, *args, **kwargs): ...
+        def start(self): ...
+        def shutdown(self): ...
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the window could not be built")
+
+    monkeypatch.setattr(reader.ui.main_window, "MainWindow", broken)
+    monkeypatch.setattr(reader.ui.viewer.render_client, "RenderClient", NoRenderProcess)
+    names = qapp.applicationName(), qapp.organizationName(), qapp.desktopFileName()
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    seen: list[tuple[str, str]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append((box.text(), box.detailedText()))
+        box.reject()
+
+    QTimer.singleShot(0, read_and_close)
+    try:
+        assert main(["--library", str(library_home)]) == 1
+    finally:
+        qapp.setApplicationName(names[0])
+        qapp.setOrganizationName(names[1])
+        qapp.setDesktopFileName(names[2])
+        for handler in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(handler)
+            handler.close()
+    assert seen, "no dialog"
+    text, report = seen[0]
+    assert "could not start: the window could not be built" in text and "reading-list.log" in text
+    assert "RuntimeError: the window could not be built" in report
