@@ -39,7 +39,7 @@ class Paper(SQLModel, table=True):
     pdf_hash: str = Field(default="", index=True)
     page_count: int = 0
     last_page: int = 0
-    last_zoom: float = 0.0  # 0 = fit width
+    last_zoom: float = 0.0  # 0 = fit width, -1 = fit page
     trashed_at: datetime | None = None
     edited_fields: str = ""  # comma-separated names the user typed; extraction leaves them alone
 

@@ -45,3 +45,21 @@ def test_reextract_keeps_what_the_user_typed(library_home, corpus):
         assert paper.title == "My own short title"
         assert len(paper.captions) == 6 and any(c.thumbnail for c in paper.captions)
         assert paper.authors[0] == "Christopher Clark"
+
+
+def test_viewer_lists_the_papers_figures_beside_the_pages(open_window, qtbot, library_home, corpus):
+    """Reading the paper, the reader can see its figures and jump to one without going back to the library."""
+    paper_id = _import_corpus_paper(library_home, corpus)
+    window = open_window()
+    tab = window.open_paper(paper_id)
+    qtbot.waitUntil(tab.is_loaded, timeout=10_000)
+    panel = tab.figures
+    assert tab.side.tabText(tab.side.indexOf(panel)) == "Figures"
+    labels = [card.caption.label for card in panel.strip.cards]
+    assert labels[:2] == ["Figure 1", "Figure 2"] and len(labels) == 6
+    table = next(card for card in panel.strip.cards if card.caption.kind == "table")
+    qtbot.mouseClick(table, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.current_page() == table.caption.page - 1, timeout=5_000)
+    flashed_page, flashed_rect = tab.view._flash
+    assert flashed_page == table.caption.page - 1
+    assert tuple(flashed_rect) == tuple(table.caption.region or table.caption.bbox)

@@ -75,6 +75,32 @@ def test_reopen_at_remembered_page_and_zoom(qtbot, open_tab, corpus):
     qtbot.waitUntil(lambda: rendered(tab), timeout=10_000)
 
 
+def test_go_to_page_from_the_keyboard(qtbot, open_tab, corpus):
+    tab = open_tab(corpus / "papers" / PAPER)
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert tab.page_box.hasFocus()
+    qtbot.keyClicks(tab.page_box, "7")
+    qtbot.keyClick(tab.page_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.current_page() == 6)
+
+
+def test_fit_modes_are_remembered_as_fits_not_percentages(qtbot, open_tab, corpus):
+    """A paper read at "Fit page" reopens fitting the page, whatever the window's size is then."""
+    tab = open_tab(corpus / "papers" / PAPER)
+    assert tab.view.fit_mode == "width"
+    with qtbot.waitSignal(tab.position_changed, timeout=3000) as blocker:
+        tab.view.set_fit_mode("page")
+        tab.go_to_page(3)
+    page, stored_zoom = blocker.args
+    assert stored_zoom == -1.0  # what the library keeps for "fit page"
+    reopened = open_tab(corpus / "papers" / PAPER, initial_page=page, initial_zoom=stored_zoom)
+    reopened.resize(700, 500)  # a smaller window than before
+    qtbot.waitUntil(lambda: reopened.view.fit_mode == "page" and reopened.view.layout_ is not None)
+    width, height = reopened.view.layout_.page_sizes[page]
+    qtbot.waitUntil(lambda: abs(reopened.zoom() * height - reopened.view.viewport().height()) < 40, timeout=3000)
+
+
 def test_find_highlights_and_steps(qtbot, open_tab, corpus):
     tab = open_tab(corpus / "papers" / PAPER)
     qtbot.keyClick(tab.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

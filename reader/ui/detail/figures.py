@@ -12,27 +12,33 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from reader.library import CaptionRecord
 
 THUMB_WIDTH = 132
+STACKED_THUMB_WIDTH = 240
 
 
 class _FigureCard(QFrame):
     clicked = Signal(object)
 
-    def __init__(self, caption: CaptionRecord, library_home: Path, parent=None) -> None:
+    def __init__(self, caption: CaptionRecord, library_home: Path, parent=None, *, stacked: bool = False) -> None:
         super().__init__(parent)
         self.caption = caption
         self.setObjectName("figureCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor) if caption.page else QCursor())
         self.setToolTip(f"Open at page {caption.page}" if caption.page else "")
-        layout = QHBoxLayout(self)
+        # stacked: the picture above its caption, for a narrow column such as the viewer's side panel
+        layout = QVBoxLayout(self) if stacked else QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        width = STACKED_THUMB_WIDTH if stacked else THUMB_WIDTH
         thumb = QLabel()
-        thumb.setFixedWidth(THUMB_WIDTH)
+        thumb.setFixedWidth(width)
         thumb.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         pixmap = QPixmap(str(library_home / caption.thumbnail)) if caption.thumbnail else QPixmap()
         if not pixmap.isNull():
-            thumb.setPixmap(pixmap.scaledToWidth(THUMB_WIDTH, Qt.TransformationMode.SmoothTransformation))
-            layout.addWidget(thumb)
+            if stacked and pixmap.width() < width:
+                thumb.setPixmap(pixmap)  # never blown up past the thumbnail's own size
+            else:
+                thumb.setPixmap(pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation))
+            layout.addWidget(thumb, 0, Qt.AlignmentFlag.AlignHCenter if stacked else Qt.AlignmentFlag.AlignLeft)
         text = QLabel(_caption_html(caption))
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
@@ -50,8 +56,9 @@ class FigureStrip(QWidget):
 
     figure_clicked = Signal(object)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, stacked: bool = False) -> None:
         super().__init__(parent)
+        self._stacked = stacked
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
@@ -72,7 +79,7 @@ class FigureStrip(QWidget):
             self._layout.addWidget(empty)
             return
         for caption in captions:
-            card = _FigureCard(caption, library_home)
+            card = _FigureCard(caption, library_home, stacked=self._stacked)
             card.clicked.connect(self.figure_clicked)
             self._layout.addWidget(card)
             self.cards.append(card)

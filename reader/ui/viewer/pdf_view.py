@@ -31,6 +31,7 @@ from reader.ui.viewer.render_client import RenderClient
 __all__ = ["PdfView", "SAFE_SCHEMES"]
 
 SETTLE_MS = 400
+FIT_WIDTH_ZOOM, FIT_PAGE_ZOOM = 0.0, -1.0  # stored in paper.last_zoom in place of a percentage
 
 
 class PdfView(TextAndLinks, QAbstractScrollArea):
@@ -77,7 +78,7 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._request_timer = QTimer(self, singleShot=True, interval=0, timeout=self._request_pages)
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
-        self._settle_timer.timeout.connect(lambda: self.position_settled.emit(self.current_page(), self.zoom()))
+        self._settle_timer.timeout.connect(lambda: self.position_settled.emit(self.current_page(), self.zoom_to_remember()))
         self._flash_timer = QTimer(self, singleShot=True, interval=1500)
         self._flash_timer.timeout.connect(self._clear_flash)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
@@ -99,8 +100,8 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         self._info_pending.clear()
         self._selection.clear()
         self._hits = []
-        self.fit_mode = None if zoom else "width"
-        self._apply_zoom(zoom or self._fit_zoom(), keep=False)
+        self.fit_mode = "page" if zoom == FIT_PAGE_ZOOM else None if zoom else "width"
+        self._apply_zoom(self._fit_zoom() if self.fit_mode else zoom, keep=False)
         self.go_to_page(page)
 
     def page_count(self) -> int:
@@ -111,6 +112,11 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
 
     def current_page(self) -> int:
         return self._page
+
+    def zoom_to_remember(self) -> float:
+        """The zoom as the library stores it: 0 for fit width, -1 for fit page, so a paper
+        reopened in another window size fits again rather than keeping a stale percentage."""
+        return {"width": FIT_WIDTH_ZOOM, "page": FIT_PAGE_ZOOM}.get(self.fit_mode or "", self.zoom())
 
     # zoom ----------------------------------------------------------------------
 

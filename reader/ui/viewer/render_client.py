@@ -30,6 +30,7 @@ from reader.ui.viewer.page_memory import PageMemory
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS_PER_MINUTE = 5
+WARM_WAIT_S = 0.05
 
 
 class RenderClient(QObject):
@@ -233,7 +234,7 @@ class RenderClient(QObject):
         length = stride * height
         source = self._process.slot_buffer(slot)[:length]
         future = self._memory.pop(req_id, None)
-        memory = future.result() if future is not None and future.done() and not future.exception() else None
+        memory = _ready(future)
         if memory is not None and len(memory) >= length and stride % 4 == 0:
             memoryview(memory)[:length] = source
             return QImage(self._warm.lend(memory), width, height, stride, QImage.Format.Format_RGB32)
@@ -327,3 +328,15 @@ class RenderClient(QObject):
             if req_id in self._find_ids:
                 doc_id, search_id = self._find_ids.pop(req_id)
                 self.find_done.emit(doc_id, search_id, hits)
+
+
+def _ready(prepared: Future[mmap.mmap] | None) -> mmap.mmap | None:
+    """The prepared buffer, waiting briefly if the helper thread is still touching it.
+
+    Waiting costs the UI thread at most what is left of the touching (done without
+    the GIL); copying into memory of its own instead would pay all of it here.
+    """
+    try:
+        return prepared.result(timeout=WARM_WAIT_S) if prepared is not None else None
+    except Exception:  # noqa: BLE001 - timed out or failed: copy into memory of our own
+        return None

@@ -70,10 +70,14 @@ class ViewerTab(QWidget):
         if library is not None and paper_id is not None:
             from reader.ui.annotations.controller import AnnotationController
             from reader.ui.viewer.figure_preview import FigurePreview
+            from reader.ui.viewer.figures_panel import FiguresPanel
 
             self.paper_id = paper_id
             self.annotations = AnnotationController(self, library, paper_id, runner)
             self.figure_preview = FigurePreview(self, library, paper_id)
+            self.figures = FiguresPanel(library, paper_id, self)
+            self.side.addTab(self.figures, "Figures")
+            self.figures.figure_clicked.connect(self.show_figure)
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.document_details.connect(self._on_details)
@@ -176,6 +180,7 @@ class ViewerTab(QWidget):
         self.page_box.setFixedWidth(52)
         self.page_box.valueChanged.connect(lambda value: self._jump(value - 1, None))
         self.page_total = QLabel(" / 0 ", self)
+        self._action("Go to page", None, ["Ctrl+G", "Ctrl+L"], self.focus_page_box)  # Okular's and Evince's keys
         zoom_out = self._action("Zoom out", _icon(self, "zoom-out", None),
                                 ["Ctrl+-", QKeySequence.StandardKey.ZoomOut], self.view.zoom_out)
         zoom_in = self._action("Zoom in", _icon(self, "zoom-in", None),
@@ -318,7 +323,8 @@ class ViewerTab(QWidget):
     # public API -------------------------------------------------------------------------
 
     def set_pdf_path(self, path: Path) -> None:
-        self._initial_page, self._initial_zoom = self.current_page(), (self.zoom() if self._loaded else self._initial_zoom)
+        self._initial_page = self.current_page()
+        self._initial_zoom = self.view.zoom_to_remember() if self._loaded else self._initial_zoom
         self._release()
         self.pdf_path = Path(path)
         self._password = None
@@ -331,11 +337,22 @@ class ViewerTab(QWidget):
             self._initial_page = page
             self._pending_flash = (page, flash_rect) if flash_rect is not None else None
 
+    def focus_page_box(self) -> None:
+        self.page_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.page_box.selectAll()
+
+    def show_figure(self, caption) -> None:
+        """Scroll to a figure or table (a CaptionRecord) and flash its region, or its caption if none."""
+        if caption.page:
+            self.go_to_page(caption.page - 1, flash_rect=caption.region or caption.bbox)
+
     def current_page(self) -> int:
         return self.view.current_page() if self._loaded else self._initial_page
 
     def zoom(self) -> float:
-        return self.view.zoom() if self._loaded else (self._initial_zoom or 1.0)
+        if self._loaded:
+            return self.view.zoom()
+        return self._initial_zoom if self._initial_zoom and self._initial_zoom > 0 else 1.0
 
     def page_count(self) -> int:
         return self.view.page_count() if self._loaded else 0
