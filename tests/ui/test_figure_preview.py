@@ -92,6 +92,7 @@ def test_hovering_a_figure_reference_shows_the_figure_and_caption(qtbot, tab):
     hover(qtbot, tab, word_centre(tab, 0, "Figure"))
     qtbot.waitUntil(popup.isVisible, timeout=5_000)
     assert popup.caption.label == "Figure 1"
+    assert tab.view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor  # it looks clickable
     assert "Accuracy grows steadily" in popup.text.text() and "<b>Figure 1:</b>" in popup.text.text()
     assert "p. 2" in popup.where.text()
     assert popup.image.isVisible() and not popup.image.pixmap().isNull()
@@ -103,6 +104,7 @@ def test_hovering_a_figure_reference_shows_the_figure_and_caption(qtbot, tab):
 
     hover(qtbot, tab, word_centre(tab, 0, "experiments"))
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5_000)
+    assert tab.view.viewport().cursor().shape() == Qt.CursorShape.IBeamCursor
 
 
 def test_the_number_and_a_table_reference_work_too(qtbot, tab):

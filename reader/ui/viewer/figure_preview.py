@@ -180,6 +180,8 @@ class FigurePreview(QObject):
             self._lost()
             return
         self._leave_timer.stop()
+        if self.view.link_at(pos) is None and self._selecting():
+            self.view.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # a click goes to the figure
         self._target = _Target(caption, page, tuple(words[int(index)][:4]), pos)
         if self.popup.isVisible():
             if self.popup.caption != caption:  # along "Figures 3 and 4": the next one at once
@@ -324,7 +326,7 @@ class FigurePreview(QObject):
     def _follow(self, caption: CaptionRecord, pos: QPointF) -> None:
         """A click on a reference without a link of its own goes to the figure, and Alt+Left comes back."""
         view = self.view
-        if view._link_at(pos) is not None or view._selection or not caption.page:
+        if view.link_at(pos) is not None or view.has_selection() or not caption.page:
             return
         point = view.page_point(pos)
         annotations = self.tab.annotations

@@ -57,7 +57,10 @@ class TextAndLinks:
 
     # links -------------------------------------------------------------------------------
 
-    def _link_at(self, pos: QPointF) -> dict[str, Any] | None:
+    def has_selection(self) -> bool:
+        return bool(self._selection)
+
+    def link_at(self, pos: QPointF) -> dict[str, Any] | None:
         point = self._page_point(pos)
         if point is None:
             return None
@@ -88,7 +91,7 @@ class TextAndLinks:
             return super().mousePressEvent(event)
         self.setFocus()
         self._press_pos = event.position()
-        self._press_link = self._link_at(event.position())
+        self._press_link = self.link_at(event.position())
         self._anchor = self._page_point(event.position())
         if self._selection:
             self._selection = {}
@@ -103,10 +106,9 @@ class TextAndLinks:
                     self._selection = textsel.select(self._words, self._anchor, focus)
                     self.viewport().update()
             return
-        link = self._link_at(event.position())
+        link = self.link_at(event.position())
         point = self._page_point(event.position())
         word = textsel.word_at(self._words.get(point[0], []), point[1], point[2]) if point is not None else None
-        self.hovered.emit(point[0] if point is not None else -1, word, event.position())
         if link is not None:
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
             text = f"Go to page {link['page'] + 1}" if link["kind"] == "goto" else link.get("uri") or ""
@@ -117,6 +119,8 @@ class TextAndLinks:
             if self.viewport().toolTip():
                 self.viewport().setToolTip("")
                 self.status_message.emit("")
+        # last, so a listener may change the cursor (a figure reference looks clickable)
+        self.hovered.emit(point[0] if point is not None else -1, word, event.position())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         link, self._press_link = self._press_link, None
