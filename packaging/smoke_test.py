@@ -18,7 +18,8 @@ the user's is read or written), each run under a time limit:
    and exits 0, and the first window opens it.
 3. The command line: ``add`` prints the new id (extraction runs in-process there),
    ``list`` shows the paper, ``import`` reads a .bib (bibtexparser), ``export
-   markdown`` writes a note (the packaged default template).
+   markdown`` writes a note (the packaged default template), ``install-desktop``
+   (into a temporary XDG data home) writes an entry that starts the built program.
 4. Start-up time: READING_LIST_STARTUP_PROBE=1, median of --runs launches, from
    launch to first paint of the window. Where Xvfb is installed, one more launch on
    a real X server with Qt's xcb platform (the one a double-click on an X11 desktop
@@ -356,6 +357,17 @@ def main() -> int:
         written = sorted(notes.glob("*.md")) if notes.is_dir() else []
         check(status == 0 and len(written) >= 2, "export markdown writes the notes (default template)",
               f"{len(written)} files" if status == 0 else tail(err))
+
+        if binary is not None:  # the menu entry must start this program, whatever else is on PATH
+            data_home = work / "xdg-desktop"
+            status, out, err, _ = run(program, ["install-desktop"], {**env, "XDG_DATA_HOME": str(data_home)},
+                                      CLI_TIMEOUT_S)
+            installed = data_home / "applications" / "io.github.readinglist.ReadingList.desktop"
+            exec_line = next((line for line in installed.read_text(encoding="utf-8").splitlines()
+                              if line.startswith("Exec=")), "") if installed.is_file() else ""
+            check(status == 0 and exec_line.startswith(f"Exec={binary} "),
+                  "install-desktop adds a menu entry that starts the built program",
+                  exec_line if status == 0 else tail(err))
 
         # 4. start-up time
         if options.runs > 0:

@@ -71,14 +71,15 @@ def _exec_quote(arg: str) -> str:
 def resolve_command(exec_path: str | None = None) -> tuple[list[str], str]:
     """The argv that starts the app from a desktop launcher, and the TryExec path.
 
-    A bare ``reading-list`` is kept when it is on PATH so the entry survives upgrades.
+    A self-contained (PyInstaller) build names itself, whatever else is on PATH. Otherwise
+    a bare ``reading-list`` is kept when it is on PATH so the entry survives upgrades.
     """
     if exec_path:
         return [exec_path], exec_path
-    if shutil.which(EXECUTABLE):
-        return [EXECUTABLE], EXECUTABLE
     if getattr(sys, "frozen", False):
         return [sys.executable], sys.executable
+    if shutil.which(EXECUTABLE):
+        return [EXECUTABLE], EXECUTABLE
     suffix = ".exe" if os.name == "nt" else ""
     beside = Path(sys.executable).parent / f"{EXECUTABLE}{suffix}"
     if beside.is_file() and os.access(beside, os.X_OK):

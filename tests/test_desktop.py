@@ -98,6 +98,20 @@ def test_exec_falls_back_to_this_python_when_not_on_path(tmp_path, monkeypatch):
     validate(installed)
 
 
+def test_a_self_contained_build_names_itself_even_with_another_on_path(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    other = bin_dir / "reading-list"
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(desktop.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(desktop.sys, "executable", "/opt/Reading List/reading-list")
+    desktop.install_desktop(tmp_path / "share")
+    main = entry(tmp_path / "share" / "applications" / desktop.DESKTOP_FILE)["Desktop Entry"]
+    assert main["Exec"] == '"/opt/Reading List/reading-list" %U'
+
+
 def test_uninstall_removes_exactly_what_install_wrote(tmp_path):
     home = tmp_path / "share"
     neighbour = home / "applications" / "other.desktop"
