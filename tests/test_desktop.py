@@ -77,7 +77,7 @@ def test_install_writes_entry_metainfo_and_icons(tmp_path):
     groups = entry(installed)
     assert groups["Desktop Entry"]["Exec"] == '"/opt/reading list/bin/reading-list" %U'
     assert groups["Desktop Entry"]["TryExec"] == "/opt/reading list/bin/reading-list"
-    assert groups["Desktop Action new-window"]["Exec"].startswith('"/opt/reading list/bin/reading-list" ')
+    assert groups["Desktop Action add-pdf"]["Exec"] == '"/opt/reading list/bin/reading-list" reading-list://add'
     validate(installed)
 
 

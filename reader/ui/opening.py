@@ -50,10 +50,16 @@ class PaperOpening:
             self.activateWindow()
 
     def open_link(self, url: str) -> None:
-        """``reading-list://open?paper=ID&page=N`` from exported notes."""
+        """``reading-list://open?paper=ID&page=N`` from exported notes; ``reading-list://add``
+        from the desktop entry's "Add PDF…" action."""
         from urllib.parse import parse_qs, urlparse
 
+        from PySide6.QtCore import QTimer
+
         parsed = urlparse(url)
+        if parsed.netloc == "add":
+            QTimer.singleShot(0, self.add_pdfs_dialog)  # after the window has come to the front
+            return
         params = parse_qs(parsed.query)
         try:
             paper_id = int(params["paper"][0])

@@ -77,6 +77,15 @@ def test_app_link_opens_the_paper_at_its_page(open_window, qtbot, pdf_factory):
     assert "No paper 999" in window.statusBar().currentMessage()
 
 
+def test_the_desktop_add_pdf_action_opens_the_file_chooser(open_window, qtbot, monkeypatch):
+    """The launcher's "Add PDF…" action runs ``reading-list reading-list://add``."""
+    window = open_window()
+    asked = []
+    monkeypatch.setattr(window, "add_pdfs_dialog", lambda: asked.append(True))
+    window.receive_arguments(["reading-list://add"], raise_window=False)
+    qtbot.waitUntil(lambda: asked == [True])
+
+
 def test_file_open_events_reach_the_window(open_window, qtbot, pdf_factory, tmp_path, qapp):
     """macOS hands double-clicked files and reading-list:// links to the app as QFileOpenEvents."""
     from PySide6.QtGui import QFileOpenEvent
