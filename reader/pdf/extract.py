@@ -14,7 +14,7 @@ import pymupdf
 from reader.pdf.captions import CaptionHit, choose, find_captions
 from reader.pdf.document import opened_pdf
 from reader.pdf.metadata import PaperMetadata, extract_metadata, sane_info_title
-from reader.pdf.regions import find_region, page_graphics
+from reader.pdf.regions import PageRegions, choose_region, page_marks, running_lines, side_votes, text_layout
 from reader.pdf.text import Line, PageContent, body_font_size, read_page, vocabulary
 from reader.pdf.thumbnails import render_region_thumbnail
 
@@ -61,12 +61,17 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
     warnings: list[str] = []
     pages: list[list[Line]] = []
     vectors: list[list[Rect]] = []
+    heights: list[float] = []
     first_side: list[str] = []
     for number in range(doc.page_count):
         try:
-            content = read_page(doc[number])
+            page = doc[number]
+            heights.append(page.rect.height)
+            content = read_page(page)
         except Exception:
             content = PageContent([], [], [])
+            if len(heights) <= number:
+                heights.append(792.0)
             warnings.append(f"page {number + 1} could not be read")
         pages.append(content.lines)
         vectors.append(content.vectors)
@@ -93,19 +98,26 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
     for hit in hits:
         by_page.setdefault(hit.page, []).append(hit)
     checked: list[CaptionHit] = []
-    column = _column_width(pages, body)
-    regions: dict[int, Rect | None] = {}
+    layout = text_layout(pages, body, _column_width(pages, body))
+    running = running_lines(pages, heights)
+    candidates = {}
     for number, page_hits in by_page.items():
         try:
             page = doc[number - 1]
-            graphics = page_graphics(page, vectors[number - 1])
+            graphics, turned = page_marks(page, vectors[number - 1])
+            free = PageRegions(pages[number - 1], graphics, turned, page_hits, body, layout, page.rect, running)
             for hit in page_hits:
-                regions[id(hit)] = find_region(hit, pages[number - 1], graphics, page_hits, body, column, page.rect)
-                if regions[id(hit)] is not None:
-                    hit.score += 0.5  # a label with a picture beside it beats a list-of-figures entry
+                candidates[id(hit)] = (hit.kind, free.candidates(hit))
         except Exception:
             warnings.append(f"figure regions on page {number} could not be found")
         checked.extend(page_hits)
+    votes = side_votes(list(candidates.values()))
+    regions: dict[int, Rect | None] = {}
+    for hit in checked:
+        kind, cands = candidates.get(id(hit), (hit.kind, []))
+        regions[id(hit)] = choose_region(kind, cands, votes)
+        if regions[id(hit)] is not None:
+            hit.score += 0.5  # a label with a picture beside it beats a list-of-figures entry
     captions = tuple(
         Caption(
             label=h.label,
