@@ -14,7 +14,15 @@ import pymupdf
 from reader.pdf.captions import CaptionHit, choose, find_captions
 from reader.pdf.document import opened_pdf
 from reader.pdf.metadata import PaperMetadata, extract_metadata, sane_info_title
-from reader.pdf.regions import PageRegions, choose_region, page_marks, running_lines, side_votes, text_layout
+from reader.pdf.regions import (
+    PageRegions,
+    choose_region,
+    page_marks,
+    running_lines,
+    running_rules,
+    side_votes,
+    text_layout,
+)
 from reader.pdf.text import Line, PageContent, body_font_size, read_page, vocabulary
 from reader.pdf.thumbnails import render_region_thumbnail
 
@@ -100,12 +108,13 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
     checked: list[CaptionHit] = []
     layout = text_layout(pages, body, _column_width(pages, body))
     running = running_lines(pages, heights)
+    furniture = running_rules(vectors, heights)
     candidates = {}
     for number, page_hits in by_page.items():
         try:
             page = doc[number - 1]
             graphics, turned = page_marks(page, vectors[number - 1])
-            free = PageRegions(pages[number - 1], graphics, turned, page_hits, body, layout, page.rect, running)
+            free = PageRegions(pages[number - 1], graphics, turned, page_hits, body, layout, page.rect, running, furniture)
             for hit in page_hits:
                 candidates[id(hit)] = (hit.kind, free.candidates(hit))
         except Exception:

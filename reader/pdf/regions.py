@@ -2,20 +2,22 @@
 
 A float sits in the free space next to its caption: above or below it (or beside
 it, for captions set in a margin column), bounded by running text, another
-caption or the page edge. So each caption gets one candidate per side: the
-graphics and non-running text inside that free space, within the caption's
-column. Which side wins is decided afterwards, with a vote over the document's
-unambiguous captions, because a paper puts all its table captions on the same
-side of their tables.
+caption or the page edge. Each caption gets one candidate per side: the marks
+and non-running text in that free space within the caption's column, walked
+outwards from the caption. Which side wins is settled per paper, by a vote of
+the captions that had content on one side only, since a paper puts all its
+table captions on the same side of their tables.
 
 Telling running text from the text inside figures and tables is what the rest
-hinges on: a paragraph is body-size lines that fill the column, plus the lines
-set right against them (a paragraph's short last line, a heading above it).
+hinges on. A paragraph is body-size lines that fill the column (and reach its
+justified edge when the paper is justified), plus the lines set right against
+them: a paragraph's short last line, a heading above it, a numbered equation.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,17 +27,30 @@ from reader.pdf.captions import CaptionHit
 from reader.pdf.text import GAP_FONT, Line
 
 Rect = tuple[float, float, float, float]
-SIDES = ("above", "below", "right", "left")
 _mupdf = pymupdf.mupdf
+_RGB = _mupdf.FzColorspace(_mupdf.FzColorspace.Fixed_RGB)
+_PARAMS = _mupdf.FzColorParams()
+
+
+def _meet(a: Rect, b: Rect) -> Rect:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _area(r: Rect) -> float:
+    return (r[2] - r[0]) * (r[3] - r[1])
 
 
 class _Marks(_mupdf.FzDevice2):
     """What a page paints, each mark cut to the clip in force when it is drawn.
 
-    MuPDF's listings give whole paths and placed images, but LaTeX's
-    ``trim``/``clip``, cropped PDF figures and plot axes show only part of them,
-    and only the interpreter knows the clip stack. Its text extraction also
-    drops curved paths and turned text (axis labels); both are collected here.
+    MuPDF's listings give whole paths and placed images, but LaTeX's ``clip``,
+    cropped PDF figures and plot axes show only part of them, and only the
+    interpreter knows the clip stack. The text pass also drops curved paths and
+    turned text (axis labels); both are collected here.
     """
 
     def __init__(self) -> None:
@@ -51,45 +66,30 @@ class _Marks(_mupdf.FzDevice2):
     def _push(self, rect) -> None:
         r = _mupdf.FzRect(rect)
         box = (r.x0, r.y0, r.x1, r.y1)
-        if self.stack:
-            top = self.stack[-1]
-            box = (max(box[0], top[0]), max(box[1], top[1]), min(box[2], top[2]), min(box[3], top[3]))
-        self.stack.append(box)
+        self.stack.append(_meet(box, self.stack[-1]) if self.stack else box)
 
-    def _add(self, out: list[Rect], r) -> None:
-        box = (r.x0, r.y0, r.x1, r.y1)
-        if self.stack:
-            c = self.stack[-1]
-            box = (max(box[0], c[0]), max(box[1], c[1]), min(box[2], c[2]), min(box[3], c[3]))
-        if box[2] >= box[0] and box[3] >= box[1]:
-            out.append(box)
+    def _clip(self, ctx, *args) -> None:
+        self._push(args[-1])  # the scissor: the clip's bounds
 
-    def clip_path(self, ctx, path, even_odd, ctm, scissor):
-        self._push(scissor)
+    clip_path = clip_stroke_path = clip_text = clip_stroke_text = clip_image_mask = _clip
 
-    def clip_stroke_path(self, ctx, path, stroke, ctm, scissor):
-        self._push(scissor)
-
-    def clip_text(self, ctx, text, ctm, scissor):
-        self._push(scissor)
-
-    def clip_stroke_text(self, ctx, text, stroke, ctm, scissor):
-        self._push(scissor)
-
-    def clip_image_mask(self, ctx, image, ctm, scissor):
-        self._push(scissor)
-
-    def begin_mask(self, ctx, area, luminosity, colorspace, color, color_params):
+    def begin_mask(self, ctx, area, *rest):
         self._push(area)
 
     def pop_clip(self, ctx):
         if self.stack:
             self.stack.pop()
 
+    def _add(self, out: list[Rect], r) -> None:
+        box = (r.x0, r.y0, r.x1, r.y1)
+        box = _meet(box, self.stack[-1]) if self.stack else box
+        if box[2] >= box[0] and box[3] >= box[1]:
+            out.append(box)
+
     def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
         r = _mupdf.ll_fz_bound_path(path, None, ctm)
         if alpha > 0 and not ((r.x1 - r.x0) * (r.y1 - r.y0) > 1500 and _white(colorspace, color)):
-            self._add(self.graphics, r)  # white boxes only paint over the page's own white
+            self._add(self.graphics, r)  # a white box only paints over the page's own white
 
     def stroke_path(self, ctx, path, stroke, ctm, colorspace, color, alpha, color_params):
         if alpha > 0:
@@ -102,10 +102,9 @@ class _Marks(_mupdf.FzDevice2):
     def fill_image(self, ctx, image, ctm, *rest):
         self._add(self.graphics, _mupdf.fz_transform_rect(_mupdf.FzRect(0, 0, 1, 1), _mupdf.FzMatrix(ctm)))
 
-    def fill_image_mask(self, ctx, image, ctm, *rest):
-        self.fill_image(ctx, image, ctm)
+    fill_image_mask = fill_image
 
-    def fill_text(self, ctx, text, ctm, colorspace, color, alpha, color_params):
+    def fill_text(self, ctx, text, ctm, *rest):
         span = text.head
         while span:
             t = span.trm
@@ -113,10 +112,6 @@ class _Marks(_mupdf.FzDevice2):
                 self._add(self.turned, _mupdf.ll_fz_bound_text(text, None, ctm))
                 return
             span = span.next
-
-
-_RGB = _mupdf.FzColorspace(_mupdf.FzColorspace.Fixed_RGB)
-_PARAMS = _mupdf.FzColorParams()
 
 
 def _white(colorspace, color) -> bool:
@@ -127,45 +122,47 @@ def _white(colorspace, color) -> bool:
 def page_marks(page: pymupdf.Page, vectors: list[Rect]) -> tuple[list[Rect], list[Rect]]:
     """Painted paths and images, and turned text, without page-sized backgrounds and specks.
 
-    ``vectors`` (from the text pass) stand in for the paths if the page cannot
-    be run through the device.
+    ``vectors`` (from the text pass) stand in if the page cannot be run.
     """
     try:
         marks = _Marks()
         _mupdf.fz_run_page(page.this, marks, _mupdf.FzMatrix(), _mupdf.FzCookie())
         found, turned = marks.graphics, marks.turned
     except Exception:
-        found = list(vectors) + [tuple(info["bbox"]) for info in page.get_image_info()]
-        turned = []
-    area = page.rect.width * page.rect.height
-    graphics: list[Rect] = []
-    for x0, y0, x1, y1 in found:
-        x0, y0, x1, y1 = max(x0, page.rect.x0), max(y0, page.rect.y0), min(x1, page.rect.x1), min(y1, page.rect.y1)
-        w, h = x1 - x0, y1 - y0
-        if w < 0 or h < 0 or w * h > 0.8 * area or max(w, h) < 1.5:
-            continue
-        graphics.append((x0, y0, x1, y1))
+        found, turned = list(vectors) + [tuple(i["bbox"]) for i in page.get_image_info()], []
+    pr = tuple(page.rect)
+    graphics = []
+    for box in found:
+        x0, y0, x1, y1 = _meet(box, pr)  # type: ignore[arg-type]
+        if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= 0.8 * _area(pr):
+            graphics.append((x0, y0, x1, y1))
     return graphics, [t for t in turned if t[3] - t[1] < 0.25 * page.rect.height]
 
 
 _DIGITS = re.compile(r"\d+")
 _FOLIO = re.compile(r"^[\divxlcIVXLC\s.\-\u2013|]+$")
+_EQNO = re.compile(r"\(\d{1,3}[a-z]?\)$")
 
 
 def running_lines(pages: list[list[Line]], heights: list[float]) -> set[int]:
     """Ids of running heads, feet and page numbers: they frame a page, not a figure."""
     seen: Counter[tuple[int, str]] = Counter()
-    marginal: list[list[tuple[Line, tuple[int, str]]]] = []
+    marginal = []
     for lines, height in zip(pages, heights):
-        here = []
-        for ln in lines:
-            if ln.y1 < 0.12 * height or ln.y0 > 0.88 * height:
-                key = (round(ln.y0 / 3), _DIGITS.sub("#", ln.text.lower())[:40])
-                here.append((ln, key))
+        here = [(ln, (round(ln.y0 / 3), _DIGITS.sub("#", ln.text.lower())[:40]))
+                for ln in lines if ln.y1 < 0.12 * height or ln.y0 > 0.88 * height]
         seen.update({key for _, key in here})
         marginal.append(here)
     need = max(2, 0.3 * len(pages))
     return {id(ln) for here in marginal for ln, key in here if seen[key] >= need or _FOLIO.match(ln.text)}
+
+
+def running_rules(vectors: list[list[Rect]], heights: list[float]) -> list[Rect]:
+    """Rules and bars repeated in the page margins: the page's furniture, not a figure's."""
+    seen: Counter[tuple[int, ...]] = Counter()
+    for rects, height in zip(vectors, heights):
+        seen.update({tuple(round(v) for v in r) for r in rects if r[3] < 0.12 * height or r[1] > 0.88 * height})
+    return [r for r, n in seen.items() if n >= max(2, 0.3 * len(vectors))]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -190,24 +187,11 @@ def text_layout(pages: list[list[Line]], body: float, column: float) -> Layout:
     lines = [ln for page in pages for ln in page if abs(ln.size - body) < 0.6 and ln.width > 0.5 * column]
     if not lines:
         return Layout(0.0, 612.0, column)
-    x0s = sorted(ln.x0 for ln in lines)
-    x1s = sorted(ln.x1 for ln in lines)
+    x0s, x1s = sorted(ln.x0 for ln in lines), sorted(ln.x1 for ln in lines)
     ends = Counter(round(x) for x in x1s)
     edges = [x for x, n in ends.items() if n >= max(3, 0.03 * len(lines))]
     justified = sum(n for x, n in ends.items() if any(abs(x - e) <= 2 for e in edges)) >= 0.4 * len(lines)
     return Layout(x0s[len(x0s) // 50], x1s[-1 - len(x1s) // 50], column, tuple(edges) if justified else ())
-
-
-@dataclass(frozen=True)
-class Candidate:
-    side: str
-    rect: Rect
-    gap: float
-    graphic: bool
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def _core(line: Line) -> Rect:
@@ -215,16 +199,25 @@ def _core(line: Line) -> Rect:
     return (line.x0, max(line.y0, line.base - 1.6 * line.size), line.x1, min(line.y1, line.base + 0.8 * line.size))
 
 
-def _caption_box(hit: CaptionHit) -> Rect:
-    boxes = [_core(ln) for ln in hit.lines] or [hit.bbox]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+def _gappy(line: Line) -> bool:
+    """Pieces set apart on one row: table cells, not words."""
+    return any(sp.font == GAP_FONT and sp.x1 - sp.x0 > 0.8 * sp.size for sp in line.spans)
 
 
-def _prose(line: Line) -> bool:
-    """Words set as a sentence: no cell gaps inside, mostly letters."""
-    letters = sum(ch.isalpha() for ch in line.text)
-    gaps = any(sp.font == GAP_FONT and sp.x1 - sp.x0 > 0.8 * sp.size for sp in line.spans)
-    return not gaps and letters >= 0.6 * len(line.text.replace(" ", ""))
+def _wordy(line: Line) -> bool:
+    return sum(ch.isalpha() for ch in line.text) >= 0.6 * len(line.text.replace(" ", ""))
+
+
+def _bold(line: Line) -> bool:
+    return sum(len(sp.text) for sp in line.spans if sp.bold) > 0.6 * len(line.text)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    side: str
+    rect: Rect
+    gap: float  # from the caption to the nearest mark
+    graphic: bool  # holds a path or an image, not only text
 
 
 class PageRegions:
@@ -240,174 +233,155 @@ class PageRegions:
         layout: Layout,
         page_rect: pymupdf.Rect,
         ignore: set[int] = frozenset(),  # type: ignore[assignment]
+        furniture: list[Rect] = (),  # type: ignore[assignment]
     ) -> None:
-        self.page = page_rect
-        self.body = body
-        self.layout = layout
-        self.graphics = graphics
-        self.hits = hits
-        caption_ids = {id(ln) for h in hits for ln in h.lines}
-        free = [ln for ln in lines if id(ln) not in caption_ids and id(ln) not in ignore]
+        self.page, self.body, self.layout = tuple(page_rect), body, layout
+        self.graphics = [g for g in graphics if not any(all(abs(a - b) <= 2 for a, b in zip(g, f)) for f in furniture)]
+        captions = {id(ln) for h in hits for ln in h.lines}
+        free = [ln for ln in lines if id(ln) not in captions and id(ln) not in ignore]
         running = self._running_text(free)
-        self.boxes = {id(h): _caption_box(h) for h in hits}
-        self.stops: list[Rect] = [_core(ln) for ln in free if id(ln) in running] + list(self.boxes.values())
-        top, bottom = page_rect.y0 + 0.055 * page_rect.height, page_rect.y1 - 0.055 * page_rect.height
-        self.content: list[tuple[Rect, bool]] = [(g, True) for g in graphics if g[3] > top and g[1] < bottom]
+        self.boxes: dict[int, Rect] = {}
+        for h in hits:
+            cores = [_core(ln) for ln in h.lines] or [h.bbox]
+            self.boxes[id(h)] = (min(b[0] for b in cores), min(b[1] for b in cores),
+                                 max(b[2] for b in cores), max(b[3] for b in cores))
+        self.stops = [_core(ln) for ln in free if id(ln) in running] + list(self.boxes.values())
+        top, bottom = self.page[1] + 0.055 * page_rect.height, self.page[3] - 0.055 * page_rect.height
+        self.content = [(g, True) for g in self.graphics if g[3] > top and g[1] < bottom]
         self.content += [(_core(ln), False) for ln in free if id(ln) not in running]
         self.content += [(t, False) for t in turned]
 
-    def _boxed(self, line: Line) -> bool:
+    def _boxed(self, line: Line, frames: list[Rect]) -> bool:
         """Inside a drawn box: a table cell, a framed panel, a plot's axes."""
-        area = max(line.width * line.height, 1e-6)
-        for g in self.graphics:
-            if g[2] - g[0] > 3 and g[3] - g[1] > 3:
-                inter = _overlap(g[0], g[2], line.x0, line.x1) * _overlap(g[1], g[3], line.y0, line.y1)
-                if inter > 0.6 * area:
-                    return True
-        return False
+        area = line.width * line.height
+        return any(
+            _area(g) > 0.6 * area and _overlap(g[0], g[2], line.x0, line.x1) * _overlap(g[1], g[3], line.y0, line.y1) > 0.6 * area
+            for g in frames
+        )
 
     def _running_text(self, lines: list[Line]) -> set[int]:
-        body, column = self.body, self.layout.column
-        edges = self.layout.edges
-        running = set()
-        for ln in lines:
-            if self._boxed(ln):
-                continue
+        """Ids of the lines that are paragraphs, headings or numbered equations."""
+        body, column, edges = self.body, self.layout.column, self.layout.edges
+        frames = [g for g in self.graphics if g[2] - g[0] > 3 and g[3] - g[1] > 3]
+        open_lines = [ln for ln in lines if ln.size >= body - 0.6 and not self._boxed(ln, frames)]
+        running: set[int] = set()
+        for ln in open_lines:
+            justified = any(abs(ln.x1 - e) <= 3 for e in edges)
             if ln.size >= 1.4 * body:
                 running.add(id(ln))  # titles and headings set large
-            elif (
-                abs(ln.size - body) < 0.6
-                and ln.width >= 0.7 * column
-                and len(ln.text) > 25
-                and _prose(ln)
-                and (not edges or any(abs(ln.x1 - e) <= 3 for e in edges))
-            ):
-                running.add(id(ln))
-        grown = True
-        while grown:
-            grown = False
-            for ln in lines:
-                if id(ln) in running or ln.size < body - 0.6 or not _prose(ln):
+            elif abs(ln.size - body) < 0.6 and ln.width >= 0.7 * column and len(ln.text) > 25 and not _gappy(ln):
+                if justified if edges else _wordy(ln):
+                    running.add(id(ln))
+            elif _EQNO.search(ln.text) and justified:
+                running.update(id(o) for o in open_lines if _overlap(o.y0, o.y1, ln.y0, ln.y1) > 0.5 * ln.height
+                               and ln.x1 - column - 5 < o.x0 and o.x1 <= ln.x1)
+        seeds = sorted((ln for ln in open_lines if id(ln) in running), key=lambda ln: (round(ln.x0 / 20), ln.base))
+        pitches = sorted(b.base - a.base for a, b in zip(seeds, seeds[1:]) if 0 < b.base - a.base < 3 * b.size)
+        leading = pitches[len(pitches) // 2] if pitches else 1.2 * body
+        order = sorted(open_lines, key=lambda ln: ln.base)
+        bases = [ln.base for ln in order]
+        todo = [ln for ln in order if id(ln) in running]
+        while todo:
+            other = todo.pop()
+            window = max(3.0 * other.size, 1.9 * leading)
+            for ln in order[bisect_left(bases, other.base - window):bisect_right(bases, other.base + window)]:
+                if id(ln) in running or not _wordy(ln):
                     continue
-                for other in lines:
-                    if id(other) not in running:
-                        continue
-                    pitch = abs(ln.base - other.base)
-                    heading = ln.size > body + 0.6 and ln.base < other.base
-                    aligned = abs(ln.x0 - other.x0) < 3 * body or heading
-                    if (
-                        0 < pitch < (3.0 if heading else 1.9) * max(ln.size, other.size)
-                        and aligned
-                        and _overlap(ln.x0, ln.x1, other.x0, other.x1) > 0.5 * min(ln.width, other.width)
-                        and (abs(ln.size - body) < 0.6 or ln.base < other.base)
-                    ):
-                        running.add(id(ln))
-                        grown = True
-                        break
+                heading = ln.base < other.base and (ln.size > body + 0.6 or _bold(ln)) and ln.width < 0.8 * column
+                if heading:
+                    reach = max(3.0 * ln.size, 1.9 * leading)
+                elif _gappy(ln) or abs(ln.size - body) >= 0.6 or abs(ln.x0 - other.x0) >= 3 * body:
+                    continue
+                else:
+                    reach = max(1.9 * max(ln.size, other.size), 1.3 * leading)
+                if 0 < abs(ln.base - other.base) < reach and _overlap(ln.x0, ln.x1, other.x0, other.x1) > 0.5 * min(ln.width, other.width):
+                    running.add(id(ln))
+                    todo.append(ln)
         return running
 
-    def _band(self, hit: CaptionHit) -> tuple[float, float]:
+    def _band(self, cap: Rect) -> tuple[float, float]:
         """The caption's column, narrowed by running text set beside the caption."""
-        x0, x1 = self.page.x0, self.page.x1
+        x0, x1 = self.page[0], self.page[2]
         lay = self.layout
-        cap = self.boxes[id(hit)]
-        cx0, cy0, cx1, cy1 = cap
         slack = 0.1 * lay.column
-        if lay.two_columns and (cx1 < lay.centre + slack or cx0 > lay.centre - slack):
-            if cx1 < lay.centre + slack:
-                x1 = lay.centre
-            else:
-                x0 = lay.centre
+        if lay.two_columns and cap[2] < lay.centre + slack:
+            x1 = lay.centre
+        elif lay.two_columns and cap[0] > lay.centre - slack:
+            x0 = lay.centre
         for s in self.stops:
-            if s == cap or _overlap(s[1], s[3], cy0, cy1) <= 0:
-                continue
-            if s[0] >= cx1 - 1:
-                x1 = min(x1, s[0] - 1)
-            elif s[2] <= cx0 + 1:
-                x0 = max(x0, s[2] + 1)
-        return min(x0, cx0), max(x1, cx1)
+            if s != cap and _overlap(s[1], s[3], cap[1], cap[3]) > 0:
+                if s[0] >= cap[2] - 1:
+                    x1 = min(x1, s[0] - 1)
+                elif s[2] <= cap[0] + 1:
+                    x0 = max(x0, s[2] + 1)
+        return min(x0, cap[0]), max(x1, cap[2])
 
     def candidates(self, hit: CaptionHit) -> list[Candidate]:
-        out = []
-        bx0, bx1 = self._band(hit)
+        """The float's candidate box on each side of the caption that has marks."""
         cap = self.boxes[id(hit)]
         cx0, cy0, cx1, cy1 = cap
-        margin = 0.02 * self.page.height
+        bx0, bx1 = self._band(cap)
+        margin = 0.02 * (self.page[3] - self.page[1])
+        out = []
         for side in ("above", "below"):
-            up = side == "above"
-            edge = self.page.y0 + margin if up else self.page.y1 - margin
+            edge = self.page[1] + margin if side == "above" else self.page[3] - margin
             for s in self.stops:
                 if s == cap or _overlap(s[0], s[2], bx0, bx1) < min(20.0, 0.3 * (s[2] - s[0])):
                     continue
-                if up and s[3] <= cy0 + 1:
+                if side == "above" and s[3] <= cy0 + 1:
                     edge = max(edge, s[3])
-                elif not up and s[1] >= cy1 - 1:
+                elif side == "below" and s[1] >= cy1 - 1:
                     edge = min(edge, s[1])
-            free = (bx0, edge, bx1, cy0) if up else (bx0, cy1, bx1, edge)
-            cand = self._gather(side, free, cap)
+            cand = self._gather(side, (bx0, edge, bx1, cy0) if side == "above" else (bx0, cy1, bx1, edge), cap)
             if cand:
                 out.append(cand)
-        if not out or cx1 - cx0 < 0.75 * self.layout.column:
-            for side, sx0, sx1 in (("right", cx1, self.page.x1), ("left", self.page.x0, cx0)):
-                top, bottom = self.page.y0 + margin, self.page.y1 - margin
-                for s in self.stops:
-                    if s == cap or _overlap(s[0], s[2], sx0, sx1) <= 0:
-                        continue
+        if out and cx1 - cx0 >= 0.75 * self.layout.column:
+            return out
+        for side, sx0, sx1 in (("right", cx1, self.page[2]), ("left", self.page[0], cx0)):
+            top, bottom = self.page[1] + margin, self.page[3] - margin
+            for s in self.stops:
+                if s != cap and _overlap(s[0], s[2], sx0, sx1) > 0:
                     if s[3] <= cy0 + 1:
                         top = max(top, s[3])
                     elif s[1] >= cy0:
                         bottom = min(bottom, s[1])
-                cand = self._gather(side, (sx0, top, sx1, bottom), cap)
-                if cand and cand.graphic and abs(cand.rect[1] - cy0) < 3 * self.body:
-                    out.append(cand)
+            cand = self._gather(side, (sx0, top, sx1, bottom), cap)
+            if cand and cand.graphic and abs(cand.rect[1] - cy0) < 3 * self.body:
+                if not out or _overlap(cand.rect[0], cand.rect[2], bx0, bx1) > 10:
+                    out.append(cand)  # a float beside its caption shares the caption's column
         return out
 
     def _gather(self, side: str, free: Rect, cap: Rect) -> Candidate | None:
-        """What lies in ``free``, walked outwards from the caption until a wide empty gap."""
+        """The marks in ``free``, walked outwards from the caption until a wide empty gap.
+
+        Above and below, a mark joins only if it lines up with the caption or with
+        marks already taken, so text beside the figure in a wide free space stays out.
+        """
         fx0, fy0, fx1, fy1 = free
         if fx1 - fx0 < 4 or fy1 - fy0 < 4:
             return None
-        inside = []
-        for rect, graphic in self.content:
-            w, h = rect[2] - rect[0], rect[3] - rect[1]
-            if not (_overlap(rect[0], rect[2], fx0, fx1) >= 0.6 * w if w > 0 else fx0 <= rect[0] <= fx1):
-                continue
-            if not fy0 <= (rect[1] + rect[3]) / 2 <= fy1 or _overlap(rect[1], rect[3], fy0, fy1) < 0.6 * h:
-                continue
-            inside.append((rect, graphic))
-        if not inside:
-            return None
+        inside = [
+            (r, g) for r, g in self.content
+            if (_overlap(r[0], r[2], fx0, fx1) >= 0.6 * (r[2] - r[0]) if r[2] > r[0] else fx0 <= r[0] <= fx1)
+            and fy0 <= (r[1] + r[3]) / 2 <= fy1 and _overlap(r[1], r[3], fy0, fy1) >= 0.6 * (r[3] - r[1])
+        ]
+        near = {"above": lambda r: cap[1] - r[3], "below": lambda r: r[1] - cap[3],
+                "right": lambda r: r[0] - cap[2], "left": lambda r: cap[0] - r[2]}[side]
+        far = {"above": lambda r: cap[1] - r[1], "below": lambda r: r[3] - cap[3],
+               "right": lambda r: r[2] - cap[2], "left": lambda r: cap[0] - r[0]}[side]
+        inside.sort(key=lambda e: near(e[0]))
         vertical = side in ("above", "below")
-        if side == "above":
-            inside.sort(key=lambda e: -e[0][3])
-        elif side == "below":
-            inside.sort(key=lambda e: e[0][1])
-        elif side == "right":
-            inside.sort(key=lambda e: e[0][0])
-        else:
-            inside.sort(key=lambda e: -e[0][2])
-        limit = 4.5 * self.body
-        reach = 0.3 * self.body
+        limit, reach = 4.5 * self.body, 0.3 * self.body
         region: list[float] | None = None
-        graphic = False
-        gap = 0.0
-        span = [cap[0], cap[2]]
-        deferred: list[tuple[Rect, bool]] = []
+        graphic, span, deferred, gap = False, [cap[0], cap[2]], [], 0.0
         for rect, is_graphic in inside:
-            if region is not None:
-                if vertical:
-                    step = region[1] - rect[3] if side == "above" else rect[1] - region[3]
-                else:
-                    step = rect[0] - region[2] if side == "right" else region[0] - rect[2]
-                if step > limit:
-                    break
+            if region is None:
+                gap = max(0.0, near(rect))
+            elif near(rect) - far(tuple(region)) > limit:  # type: ignore[arg-type]
+                break
             if vertical and _overlap(rect[0] - reach, rect[2] + reach, span[0], span[1]) <= 0:
                 deferred.append((rect, is_graphic))
                 continue
-            if region is None:
-                near = {"above": cap[1] - rect[3], "below": rect[1] - cap[3],
-                        "right": rect[0] - cap[2], "left": cap[0] - rect[2]}[side]
-                gap = max(0.0, near)
             todo = [(rect, is_graphic)]
             while todo:
                 r, g = todo.pop()
@@ -416,21 +390,17 @@ class PageRegions:
                 graphic = graphic or g
                 if vertical and (r[0] < span[0] or r[2] > span[1]):
                     span = [min(span[0], r[0]), max(span[1], r[2])]
-                    keep = []
-                    for d in deferred:
-                        (todo if _overlap(d[0][0] - reach, d[0][2] + reach, span[0], span[1]) > 0 else keep).append(d)
-                    deferred = keep
-        if region is None:
+                    for d in [d for d in deferred if _overlap(d[0][0] - reach, d[0][2] + reach, span[0], span[1]) > 0]:
+                        deferred.remove(d)
+                        todo.append(d)
+        if region is None or region[2] - region[0] < 4 or region[3] - region[1] < 4:
             return None
-        if region[2] - region[0] < 4 or region[3] - region[1] < 4:
-            return None
-        p = self.page
-        rect = (max(region[0], p.x0), max(region[1], p.y0), min(region[2], p.x1), min(region[3], p.y1))
-        return Candidate(side, rect, gap, graphic)
+        box = _meet(tuple(region), self.page)  # type: ignore[arg-type]
+        return Candidate(side, box, gap, graphic)
 
 
 def side_votes(all_candidates: list[tuple[str, list[Candidate]]]) -> dict[str, Counter]:
-    """Per kind, how many captions had their float on one side only."""
+    """Per kind, how many captions had marks on one side only, and which."""
     votes: dict[str, Counter] = {}
     for kind, cands in all_candidates:
         vertical = [c for c in cands if c.side in ("above", "below")]
@@ -440,11 +410,13 @@ def side_votes(all_candidates: list[tuple[str, list[Candidate]]]) -> dict[str, C
 
 
 def choose_region(kind: str, cands: list[Candidate], votes: dict[str, Counter]) -> Rect | None:
-    """The float of one caption: its only candidate, or the side this paper uses."""
-    if not cands:
-        return None
-    if len(cands) == 1:
-        return cands[0].rect
+    """The float of one caption: its only candidate, or the side this paper uses.
+
+    Without a clear vote the nearer side wins; figures default to above because
+    that is where LaTeX and Word put them.
+    """
+    if len(cands) <= 1:
+        return cands[0].rect if cands else None
     by_side = {c.side: c for c in cands}
     above, below = by_side.get("above"), by_side.get("below")
     beside = [c for c in cands if c.side in ("right", "left")]
@@ -462,7 +434,3 @@ def choose_region(kind: str, cands: list[Candidate], votes: dict[str, Counter]) 
             return (above if above.graphic else below).rect
         return (above if kind == "figure" or above.gap <= below.gap else below).rect
     return (above or below).rect  # type: ignore[union-attr]
-
-
-def _area(r: Rect) -> float:
-    return (r[2] - r[0]) * (r[3] - r[1])
