@@ -3,14 +3,17 @@
 PyMuPDF is not thread-safe and holds the GIL while it renders (11-13 ms UI stalls
 at the median when run in a thread), so rendering happens in a child process
 started with the "spawn" context. Messages are small pickled tuples over a
-``multiprocessing`` pipe; pixels travel through shared-memory slots that the
-*client* creates and owns, so a crashed server leaks nothing and the slots survive
-a restart. The server draws straight into a slot (no copy on its side).
+``multiprocessing`` pipe; pixels travel through shared-memory segments that the
+*client* creates and owns (:mod:`reader.pdf.segments`), so a crashed server leaks
+nothing and the segments survive a restart. The server draws straight into a
+segment, and the client shows that memory: no copy on either side.
 
 Client -> server::
 
     ("open", doc_id, path, password[, first_page])   ("close", doc_id)
-    ("render", req_id, key, slot_name, slot_size)
+    ("render", req_id, key, segment_name, segment_size)
+    ("forget", [segment_name, ...])         segments the client has closed
+    ("warm", [segment_name, ...])           touch these while no other request waits
     ("info", req_id, doc_id, page)          ("find", req_id, doc_id, query)
     ("clip", req_id, doc_id, page, rect)    ("stop",)
 
@@ -19,7 +22,7 @@ Server -> client::
     ("opened", doc_id, info_dict)           ("open_failed", doc_id, kind, message)
     ("details", doc_id, {page_sizes})       after the first render, or DETAILS_WAIT s idle
     ("rendered", req_id, width, height, stride, render_seconds)
-    ("grow", req_id, bytes_needed)          the slot was sized from a guessed page size
+    ("grow", req_id, bytes_needed)          the segment was sized from a guessed page size
     ("failed", req_id, message)             ("info", req_id, payload)
     ("found", req_id, hits)                 ("clipped", req_id, png_bytes)
 """
@@ -27,23 +30,21 @@ Server -> client::
 from __future__ import annotations
 
 import contextlib
-import itertools
 import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.shared_memory import SharedMemory
 from types import SimpleNamespace
 from typing import Any
 
 from reader.pdf.geometry import RenderKey
+from reader.pdf.segments import Segment, SegmentPool
 
-SLOT_COUNT = 3
 MAX_IN_FLIGHT = 2
-_MIN_SLOT = 4 * 1024 * 1024
+WARM_CHUNK = 1 << 20  # bytes of a spare segment touched between two looks at the pipe (about 0.6 ms here)
 DETAILS_WAIT = 0.05  # s the server waits for a document's first render request before reading the rest
 
 
@@ -53,8 +54,9 @@ def serve(conn: Connection) -> None:
     from reader.pdf import render
 
     docs: dict[int, Any] = {}
-    slots: dict[str, SharedMemory] = {}
+    segments: dict[str, SharedMemory] = {}
     undetailed: dict[int, float] = {}  # doc_id -> when to read its details even if no render came
+    to_warm: list[list] = []  # [segment name, bytes touched so far]: spares to touch while nothing else waits
 
     def send_details(doc_id: int) -> None:
         if undetailed.pop(doc_id, None) is not None and doc_id in docs:
@@ -64,18 +66,22 @@ def serve(conn: Connection) -> None:
                 return
             conn.send(("details", doc_id, details))
 
-    def slot(name: str) -> SharedMemory:
-        """Attach once per slot; a new name for the same slot means the client grew it."""
-        group = name.rsplit("-", 1)[0]
-        shm = slots.get(group)
-        if shm is None or shm.name.lstrip("/") != name.lstrip("/"):
-            if shm is not None:
-                shm.close()
-            shm = slots[group] = SharedMemory(name=name)
+    def segment(name: str) -> SharedMemory:
+        """Attach once per segment: a reused one is already mapped (and warm) here."""
+        shm = segments.get(name)
+        if shm is None:
+            shm = segments[name] = SharedMemory(name=name)
         return shm
 
     while True:
         try:
+            if to_warm and not conn.poll(0):  # a chunk at a time: a render request never waits long
+                name, done = to_warm[0]
+                shm = segment(name)
+                to_warm[0][1] = _touch(shm, done, min(shm.size, done + WARM_CHUNK))
+                if to_warm[0][1] >= shm.size:
+                    to_warm.pop(0)
+                continue
             if undetailed:
                 wait = max(0.0, min(undetailed.values()) - time.monotonic())
                 if not conn.poll(wait):
@@ -88,6 +94,8 @@ def serve(conn: Connection) -> None:
         try:
             if op == "render":
                 _, req_id, key, name, _size = message
+                # about to be drawn into: touching it afterwards would wipe the page
+                to_warm[:] = [entry for entry in to_warm if entry[0] != name]
                 key = RenderKey(*key)
                 doc = docs.get(key.doc_id)
                 if doc is None:
@@ -95,7 +103,7 @@ def serve(conn: Connection) -> None:
                     continue
                 started = time.perf_counter()
                 try:
-                    width, height, stride = render.render_into(doc, key, slot(name).buf)
+                    width, height, stride = render.render_into(doc, key, segment(name).buf)
                 except render.BufferTooSmall as exc:
                     conn.send(("grow", req_id, exc.need))
                 except Exception as exc:
@@ -103,6 +111,14 @@ def serve(conn: Connection) -> None:
                 else:
                     conn.send(("rendered", req_id, width, height, stride, time.perf_counter() - started))
                 send_details(key.doc_id)  # the first page is out: now the rest of the layout
+            elif op == "warm":
+                to_warm.extend([name, 0] for name in message[1])
+            elif op == "forget":
+                to_warm[:] = [entry for entry in to_warm if entry[0] not in message[1]]
+                for name in message[1]:
+                    shm = segments.pop(name, None)
+                    if shm is not None:
+                        shm.close()
             elif op == "open":
                 _, doc_id, path, password, *first = message
                 old = docs.pop(doc_id, None)
@@ -148,8 +164,20 @@ def serve(conn: Connection) -> None:
                 break
         except (BrokenPipeError, EOFError, OSError):
             break
-    for shm in slots.values():
+    for shm in segments.values():
         shm.close()
+
+
+def _touch(shm: SharedMemory, start: int, end: int) -> int:
+    """Fault a segment's pages in (white, as pages start), so a render into it does not; returns ``end``."""
+    import ctypes
+
+    view = (ctypes.c_char * (end - start)).from_buffer(shm.buf, start)
+    try:
+        ctypes.memset(ctypes.addressof(view), 0xFF, end - start)
+    finally:
+        del view  # release the export, or the segment could never be closed
+    return end
 
 
 @contextlib.contextmanager
@@ -177,14 +205,8 @@ def _child_skips_main_module() -> Iterator[None]:
             del main.__spec__
 
 
-@dataclass
-class Slot:
-    shm: SharedMemory
-    busy: bool = False
-
-
 class RenderProcess:
-    """Qt-free client side: starts the child, owns the shared-memory slots, sends and receives.
+    """Qt-free client side: starts the child, owns the shared-memory segments, sends and receives.
 
     The Qt layer watches :attr:`fileno` and calls :meth:`receive` when it is readable.
     """
@@ -193,8 +215,7 @@ class RenderProcess:
         self._ctx = multiprocessing.get_context("spawn")
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
-        self._slots: list[Slot] = []
-        self._generation = itertools.count(1)
+        self.segments = SegmentPool()
 
     def start(self) -> None:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -203,14 +224,6 @@ class RenderProcess:
             process.start()
         child.close()  # so the parent sees EOF when the child dies
         self._process, self._conn = process, parent
-        if not self._slots:
-            self._slots = [Slot(self._new_shm(index, _MIN_SLOT)) for index in range(SLOT_COUNT)]
-        for slot in self._slots:
-            slot.busy = False
-
-    def _new_shm(self, index: int, size: int) -> SharedMemory:
-        name = f"rl{os.getpid()}x{id(self) % 100000}-{index}-{next(self._generation)}"
-        return SharedMemory(create=True, size=size, name=name)
 
     @property
     def fileno(self) -> int:
@@ -247,34 +260,28 @@ class RenderProcess:
         except OSError as exc:
             raise EOFError(str(exc)) from exc
 
-    def free_slot(self) -> int | None:
-        for index, slot in enumerate(self._slots):
-            if not slot.busy:
-                return index
-        return None
+    def take_segment(self, need: int) -> Segment:
+        """A segment of at least ``need`` bytes for the next render request."""
+        return self.segments.take(need)
 
-    def take_slot(self, index: int, need: int) -> tuple[str, int]:
-        """Reserve a slot of at least ``need`` bytes and return its (name, size) for the request."""
-        slot = self._slots[index]
-        if slot.shm.size < need:
-            slot.shm.close()
-            slot.shm.unlink()
-            # a quarter more than asked: the next page or zoom step up fits without another
-            # new segment, whose first touch costs the render process a page fault per 4 KiB
-            slot.shm = self._new_shm(index, max(need + need // 4, _MIN_SLOT))
-        slot.busy = True
-        return slot.shm.name, slot.shm.size
+    def request_render(self, req_id: int, key: RenderKey, segment: Segment) -> bool:
+        """Ask for a page to be drawn into ``segment``; then pass on what the pool has to say.
 
-    def slot_buffer(self, index: int) -> memoryview:
-        buf = self._slots[index].shm.buf
-        assert buf is not None
-        return buf
-
-    def release_slot(self, index: int) -> None:
-        self._slots[index].busy = False
+        The render request goes first, so the server never starts touching a spare
+        with a render already waiting behind it. False when the pipe is broken.
+        """
+        if not self.send(("render", req_id, tuple(key), segment.name, segment.size)):
+            return False
+        if self.segments.retired:
+            self.send(("forget", self.segments.retired))
+            self.segments.retired = []
+        if self.segments.to_warm:
+            self.send(("warm", self.segments.to_warm))
+            self.segments.to_warm = []
+        return True
 
     def stop(self, timeout: float = 2.0) -> None:
-        """Ask the child to exit, then make sure it has; the slots are unlinked too."""
+        """Ask the child to exit, then make sure it has; the segments are unlinked too."""
         if self._process is not None:
             self.send(("stop",))
             self._process.join(timeout)
@@ -282,13 +289,7 @@ class RenderProcess:
                 self._process.kill()
                 self._process.join(1.0)
         self._discard_connection()
-        for slot in self._slots:
-            slot.shm.close()
-            try:
-                slot.shm.unlink()
-            except FileNotFoundError:
-                pass
-        self._slots = []
+        self.segments.close()
 
     def reap(self) -> None:
         """Forget a dead child so :meth:`start` can run again."""

@@ -109,13 +109,12 @@ def test_render_process_round_trip_and_errors(tmp_path, corpus):
         assert replies[2][:3] == ("open_failed", 2, "error") and "does not exist" in replies[2][3]
         assert replies[3][:3] == ("open_failed", 3, "password")
         width, height = replies[1][2]["page_sizes"][0]
-        slot = process.free_slot()
-        name, size = process.take_slot(slot, buffer_bytes(width, height, 1.0))
-        process.send(("render", 10, tuple(RenderKey(1, 0, 1.0)), name, size))
+        segment = process.take_segment(buffer_bytes(width, height, 1.0))
+        assert process.request_render(10, RenderKey(1, 0, 1.0), segment)
         message = process.receive()
         while message[0] == "details":
             message = process.receive()
         assert message[:2] == ("rendered", 10) and message[2:4] == (612, 792)
-        assert bytes(process.slot_buffer(slot)[:4]) == b"\xff\xff\xff\xff"
+        assert bytes(segment.buffer[:4]) == b"\xff\xff\xff\xff"
     finally:
         process.stop()

@@ -8,7 +8,6 @@ ahead of the viewport cannot push out the page the reader is looking at
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 
 from PySide6.QtGui import QImage
 
@@ -18,14 +17,8 @@ DEFAULT_BUDGET = 128 * 1024 * 1024
 
 
 class PageCache:
-    def __init__(self, budget_bytes: int = DEFAULT_BUDGET, dispose: Callable[[QImage], None] | None = None) -> None:
-        """``dispose`` takes each image the cache lets go of, to free it off the UI thread.
-
-        Freeing a page rendered at 200% (8 MB) costs about 1.6 ms of munmap on
-        the 2-core reference machine, paid on every render once the cache is full.
-        """
+    def __init__(self, budget_bytes: int = DEFAULT_BUDGET) -> None:
         self.budget = budget_bytes
-        self._dispose = dispose or (lambda image: None)
         self._images: OrderedDict[RenderKey, QImage] = OrderedDict()
         self._bytes = 0
         self._pinned: dict[object, set[RenderKey]] = {}
@@ -47,7 +40,6 @@ class PageCache:
         old = self._images.pop(key, None)
         if old is not None:
             self._bytes -= old.sizeInBytes()
-            self._dispose(old)
         self._images[key] = image
         self._bytes += image.sizeInBytes()
         self._purge()
@@ -75,10 +67,12 @@ class PageCache:
         for key in [k for k in self._images if k.doc_id == doc_id]:
             self._evict(key)
 
+    def clear(self) -> None:
+        self._images.clear()
+        self._bytes = 0
+
     def _evict(self, key: RenderKey) -> None:
-        image = self._images.pop(key)
-        self._bytes -= image.sizeInBytes()
-        self._dispose(image)
+        self._bytes -= self._images.pop(key).sizeInBytes()
 
     def _purge(self) -> None:
         if self._bytes <= self.budget:

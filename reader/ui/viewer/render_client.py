@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import mmap
-from concurrent.futures import Future
 import time
 from pathlib import Path
 from typing import Any
@@ -24,13 +22,12 @@ from PySide6.QtGui import QImage
 from reader.pdf.geometry import RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
-from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
-from reader.ui.viewer.page_memory import PageMemory
+from reader.pdf.segments import SMALL_RENDER, Segment
+from reader.ui.viewer.page_cache import PageCache
 
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS_PER_MINUTE = 5
-WARM_WAIT_S = 0.05
 
 
 class RenderClient(QObject):
@@ -46,16 +43,14 @@ class RenderClient(QObject):
 
     def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
         super().__init__(parent)
-        self._warm = PageMemory()
-        self.cache = PageCache(cache_budget or DEFAULT_BUDGET, dispose=self._warm.dispose)
+        self.cache = PageCache(cache_budget) if cache_budget else PageCache()
         self._process = RenderProcess()
         self._notifier: QSocketNotifier | None = None
         self._queue = RenderQueue()
         self._ids = itertools.count(1)
         self._docs: dict[int, tuple[str, str | None]] = {}
         self._infos: dict[int, dict[str, Any]] = {}
-        self._renders: dict[int, tuple[RenderKey, int]] = {}  # req_id -> (key, slot)
-        self._memory: dict[int, Future[mmap.mmap]] = {}  # req_id -> destination being warmed
+        self._renders: dict[int, tuple[RenderKey, Segment]] = {}  # req_id -> (key, where it is drawn)
         self._requests: dict[int, tuple] = {}  # other in-flight messages, re-sent after a restart
         self._info_pages: dict[int, tuple[int, int]] = {}
         self._find_ids: dict[int, tuple[int, int]] = {}
@@ -64,7 +59,6 @@ class RenderClient(QObject):
         self._running = False
         self.failed_renders = 0
         self.last_render_seconds = 0.0  # time the render process spent drawing the last page
-        self.cold_copies = 0  # renders whose destination memory was not warmed in time
 
     # lifecycle ---------------------------------------------------------------
 
@@ -81,8 +75,8 @@ class RenderClient(QObject):
             return
         self._running = False
         self._unwatch()
+        self.cache.clear()  # the pages' memory goes back before the segments are closed
         self._process.stop()
-        self._warm.shutdown()
 
     @property
     def pid(self) -> int | None:
@@ -117,8 +111,9 @@ class RenderClient(QObject):
         log.warning("render process died; restarting")
         self._process.start()
         self._watch()
+        for _key, segment in self._renders.values():
+            self._process.segments.give_back(segment)
         self._renders.clear()
-        self._memory.clear()
         for doc_id, (path, password) in self._docs.items():
             self._process.send(("open", doc_id, path, password))
         for message in self._requests.values():
@@ -147,8 +142,6 @@ class RenderClient(QObject):
             return
         self._infos.pop(doc_id, None)
         self._queue.discard_document(doc_id)
-        for req_id in [r for r, (key, _) in self._renders.items() if key.doc_id == doc_id]:
-            self._forget_memory(req_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
 
@@ -200,9 +193,6 @@ class RenderClient(QObject):
 
     def _pump(self) -> None:
         while self._running and len(self._renders) < MAX_IN_FLIGHT:
-            slot = self._process.free_slot()
-            if slot is None:
-                return
             key = self._queue.pop({k for k, _ in self._renders.values()})
             if key is None:
                 return
@@ -210,43 +200,32 @@ class RenderClient(QObject):
             if info is None:
                 continue
             width, height = info["page_sizes"][key.page]  # may be a guess until "details" arrives
-            if not self._send_render(key, slot, buffer_bytes(width, height, key.scale)):
+            if not self._send_render(key, buffer_bytes(width, height, key.scale)):
                 return
 
-    def _send_render(self, key: RenderKey, slot: int, need: int) -> bool:
-        name, size = self._process.take_slot(slot, need)
+    def _send_render(self, key: RenderKey, need: int) -> bool:
+        segment = self._process.take_segment(need)
         req_id = next(self._ids)
-        self._renders[req_id] = (key, slot)
-        if not self._process.send(("render", req_id, tuple(key), name, size)):
+        self._renders[req_id] = (key, segment)
+        if not self._process.request_render(req_id, key, segment):
             self._restart()
             return False
-        self._memory[req_id] = self._warm.prepare(need)  # after the send: the render process starts first
         return True
 
-    def _forget_memory(self, req_id: int) -> None:
-        """A destination that will not be used: unmapped on the helper thread, like evicted pages."""
-        future = self._memory.pop(req_id, None)
-        if future is not None:
-            self._warm.give_back(future)
-
-    def _image_from_slot(self, req_id: int, slot: int, width: int, height: int, stride: int) -> QImage:
-        """The one copy: from the slot into memory the cache keeps (reused or warmed, see page_memory)."""
+    def _image_in(self, segment: Segment, width: int, height: int, stride: int) -> QImage:
+        """The page as drawn, in the segment itself; a thumbnail is copied out so its segment serves again."""
         length = stride * height
-        source = self._process.slot_buffer(slot)[:length]
-        future = self._memory.pop(req_id, None)
-        memory = _ready(future)
-        if memory is not None and len(memory) >= length and stride % 4 == 0:
-            memoryview(memory)[:length] = source
-            return QImage(self._warm.lend(memory), width, height, stride, QImage.Format.Format_RGB32)
-        if memory is not None:
-            self._warm.give_back(future)
-        self.cold_copies += 1
+        if segment.size > SMALL_RENDER and stride % 4 == 0:
+            view = self._process.segments.lend(segment, length)
+            return QImage(view, width, height, stride, QImage.Format.Format_RGB32)
         image = QImage(width, height, QImage.Format.Format_RGB32)
+        source = segment.buffer
         if image.bytesPerLine() == stride:
-            image.bits()[:length] = source
+            image.bits()[:length] = source[:length]
         else:
             for row in range(height):
                 image.scanLine(row)[:stride] = source[row * stride : (row + 1) * stride]
+        self._process.segments.give_back(segment)
         return image
 
     def _on_readable(self) -> None:
@@ -265,17 +244,16 @@ class RenderClient(QObject):
             entry = self._renders.pop(req_id, None)
             if entry is None:
                 return
-            key, slot = entry
-            image = self._image_from_slot(req_id, slot, width, height, stride)
-            self._process.release_slot(slot)
+            key, segment = entry
+            image = self._image_in(segment, width, height, stride)
             self.cache.put(key, image)
             self.page_rendered.emit(key, image)
-        elif op == "grow":  # the page is bigger than its guessed size: the same slot, larger, once more
+        elif op == "grow":  # the page is bigger than its guessed size: once more, in a larger segment
             _, req_id, need = message
             entry = self._renders.pop(req_id, None)
-            self._forget_memory(req_id)
             if entry is not None:
-                self._send_render(entry[0], entry[1], need)
+                self._process.segments.give_back(entry[1])
+                self._send_render(entry[0], need)
         elif op == "details":
             _, doc_id, details = message
             info = self._infos.get(doc_id)
@@ -285,9 +263,8 @@ class RenderClient(QObject):
         elif op == "failed":
             _, req_id, text = message
             entry = self._renders.pop(req_id, None)
-            self._forget_memory(req_id)
             if entry is not None:
-                self._process.release_slot(entry[1])
+                self._process.segments.give_back(entry[1])
                 self.failed_renders += 1
                 self.page_failed.emit(entry[0], text)
             elif req_id in self._clip_ids:
@@ -329,14 +306,3 @@ class RenderClient(QObject):
                 doc_id, search_id = self._find_ids.pop(req_id)
                 self.find_done.emit(doc_id, search_id, hits)
 
-
-def _ready(prepared: Future[mmap.mmap] | None) -> mmap.mmap | None:
-    """The prepared buffer, waiting briefly if the helper thread is still touching it.
-
-    Waiting costs the UI thread at most what is left of the touching (done without
-    the GIL); copying into memory of its own instead would pay all of it here.
-    """
-    try:
-        return prepared.result(timeout=WARM_WAIT_S) if prepared is not None else None
-    except Exception:  # noqa: BLE001 - timed out or failed: copy into memory of our own
-        return None
