@@ -39,12 +39,7 @@ def test_dropping_pdfs_adds_them_with_extracted_metadata(open_window, qtbot, cor
 
 def test_opening_a_renamed_copy_of_a_library_pdf_opens_its_paper(open_window, qtbot, pdf_factory, tmp_path):
     window = open_window()
-    original = pdf_factory("Known Paper", pages=4)
-    outcome = window.library.add_pdf(original, PaperFields(title="Known Paper"), page_count=4)
-    window.refresh()
-    copy = tmp_path / "somewhere else" / "renamed.pdf"
-    copy.parent.mkdir()
-    shutil.copy(original, copy)
+    outcome, copy = _library_paper_and_a_copy(window, pdf_factory, "Known Paper", 4, tmp_path / "somewhere else" / "renamed.pdf")
     window.receive_arguments([str(copy)], raise_window=False)
     tab = window.tabs.currentWidget()
     assert isinstance(tab, ViewerTab) and tab.paper_id == outcome.paper_id
@@ -93,12 +88,8 @@ def test_file_open_events_reach_the_window(open_window, qtbot, pdf_factory, tmp_
     from reader.ui.file_open import FileOpenEvents
 
     window = open_window()
-    original = pdf_factory("Opened by the Finder", pages=5)
-    outcome = window.library.add_pdf(original, PaperFields(title="Opened by the Finder"), page_count=5)
-    window.refresh()
-    copy = tmp_path / "Downloads" / "finder copy.pdf"
-    copy.parent.mkdir()
-    shutil.copy(original, copy)
+    outcome, copy = _library_paper_and_a_copy(window, pdf_factory, "Opened by the Finder", 5,
+                                              tmp_path / "Downloads" / "finder copy.pdf")
     events = FileOpenEvents(window.receive_arguments, window)
     qapp.installEventFilter(events)
     try:
@@ -114,3 +105,13 @@ def test_file_open_events_reach_the_window(open_window, qtbot, pdf_factory, tmp_
         qtbot.waitUntil(lambda: tab.is_loaded() and tab.current_page() == 2, timeout=10_000)
     finally:
         qapp.removeEventFilter(events)
+
+
+def _library_paper_and_a_copy(window, pdf_factory, title: str, pages: int, copy):
+    """A paper in the window's library, and a renamed copy of its PDF elsewhere."""
+    original = pdf_factory(title, pages=pages)
+    outcome = window.library.add_pdf(original, PaperFields(title=title), page_count=pages)
+    window.refresh()
+    copy.parent.mkdir()
+    shutil.copy(original, copy)
+    return outcome, copy
