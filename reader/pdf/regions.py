@@ -247,9 +247,9 @@ class PageRegions:
                                  max(b[2] for b in cores), max(b[3] for b in cores))
         self.stops = [_core(ln) for ln in free if id(ln) in running] + list(self.boxes.values())
         top, bottom = self.page[1] + 0.055 * page_rect.height, self.page[3] - 0.055 * page_rect.height
-        self.content = [(g, True) for g in self.graphics if g[3] > top and g[1] < bottom]
-        self.content += [(_core(ln), False) for ln in free if id(ln) not in running]
-        self.content += [(t, False) for t in turned]
+        marks = [(g, True) for g in self.graphics] + [(t, False) for t in turned]
+        marks += [(_core(ln), False) for ln in free if id(ln) not in running]
+        self.content = [(r, g) for r, g in marks if r[3] > top and r[1] < bottom]  # margins hold page furniture
 
     def _boxed(self, line: Line, frames: list[Rect]) -> bool:
         """Inside a drawn box: a table cell, a framed panel, a plot's axes."""
