@@ -20,6 +20,7 @@ from reader.pdf.regions import (
     page_marks,
     running_lines,
     running_rules,
+    settle,
     side_votes,
     text_layout,
 )
@@ -122,11 +123,14 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
         checked.extend(page_hits)
     votes = side_votes(list(candidates.values()))
     regions: dict[int, Rect | None] = {}
-    for hit in checked:
-        kind, cands = candidates.get(id(hit), (hit.kind, []))
-        regions[id(hit)] = choose_region(kind, cands, votes)
-        if regions[id(hit)] is not None:
-            hit.score += 0.5  # a label with a picture beside it beats a list-of-figures entry
+    for page_hits in by_page.values():
+        chosen = [(h, choose_region(h.kind, candidates.get(id(h), (h.kind, []))[1], votes)) for h in page_hits]
+        settled = settle([c for _, c in chosen if c is not None])
+        picks = iter(settled)
+        for hit, cand in chosen:
+            regions[id(hit)] = next(picks).rect if cand is not None else None
+            if regions[id(hit)] is not None:
+                hit.score += 0.5  # a label with a picture beside it beats a list-of-figures entry
     captions = tuple(
         Caption(
             label=h.label,

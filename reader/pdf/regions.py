@@ -53,8 +53,9 @@ class _Marks(_mupdf.FzDevice2):
     turned text (axis labels); both are collected here.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cookie, limit: int) -> None:
         super().__init__()
+        self.cookie, self.limit = cookie, limit
         for name in ("fill_path", "stroke_path", "fill_shade", "fill_image", "fill_image_mask", "fill_text",
                      "clip_path", "clip_stroke_path", "clip_text", "clip_stroke_text", "clip_image_mask",
                      "begin_mask", "pop_clip"):
@@ -85,6 +86,8 @@ class _Marks(_mupdf.FzDevice2):
         box = _meet(box, self.stack[-1]) if self.stack else box
         if box[2] >= box[0] and box[3] >= box[1]:
             out.append(box)
+            if len(out) > self.limit:
+                self.cookie.m_internal.abort = 1  # a point cloud: the text pass's vectors will do
 
     def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
         r = _mupdf.ll_fz_bound_path(path, None, ctm)
@@ -119,14 +122,18 @@ def _white(colorspace, color) -> bool:
     return min(rgb[:3]) > 0.97
 
 
-def page_marks(page: pymupdf.Page, vectors: list[Rect]) -> tuple[list[Rect], list[Rect]]:
+def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> tuple[list[Rect], list[Rect]]:
     """Painted paths and images, and turned text, without page-sized backgrounds and specks.
 
-    ``vectors`` (from the text pass) stand in if the page cannot be run.
+    ``vectors`` (from the text pass) stand in if the page cannot be run, or
+    paints more than ``limit`` marks and would take too long to collect.
     """
     try:
-        marks = _Marks()
-        _mupdf.fz_run_page(page.this, marks, _mupdf.FzMatrix(), _mupdf.FzCookie())
+        cookie = _mupdf.FzCookie()
+        marks = _Marks(cookie, limit)
+        _mupdf.fz_run_page(page.this, marks, _mupdf.FzMatrix(), cookie)
+        if cookie.m_internal.abort:
+            raise OverflowError
         found, turned = marks.graphics, marks.turned
     except Exception:
         found, turned = list(vectors) + [tuple(i["bbox"]) for i in page.get_image_info()], []
@@ -218,6 +225,7 @@ class Candidate:
     rect: Rect
     gap: float  # from the caption to the nearest mark
     graphic: bool  # holds a path or an image, not only text
+    marks: tuple[Rect, ...] = ()
 
 
 class PageRegions:
@@ -373,7 +381,7 @@ class PageRegions:
         vertical = side in ("above", "below")
         limit, reach = 4.5 * self.body, 0.3 * self.body
         region: list[float] | None = None
-        graphic, span, deferred, gap = False, [cap[0], cap[2]], [], 0.0
+        graphic, span, deferred, gap, taken = False, [cap[0], cap[2]], [], 0.0, []
         for rect, is_graphic in inside:
             if region is None:
                 gap = max(0.0, near(rect))
@@ -385,6 +393,7 @@ class PageRegions:
             todo = [(rect, is_graphic)]
             while todo:
                 r, g = todo.pop()
+                taken.append(r)
                 region = list(r) if region is None else [
                     min(region[0], r[0]), min(region[1], r[1]), max(region[2], r[2]), max(region[3], r[3])]
                 graphic = graphic or g
@@ -396,7 +405,7 @@ class PageRegions:
         if region is None or region[2] - region[0] < 4 or region[3] - region[1] < 4:
             return None
         box = _meet(tuple(region), self.page)  # type: ignore[arg-type]
-        return Candidate(side, box, gap, graphic)
+        return Candidate(side, box, gap, graphic, tuple(taken))
 
 
 def side_votes(all_candidates: list[tuple[str, list[Candidate]]]) -> dict[str, Counter]:
@@ -409,28 +418,64 @@ def side_votes(all_candidates: list[tuple[str, list[Candidate]]]) -> dict[str, C
     return votes
 
 
-def choose_region(kind: str, cands: list[Candidate], votes: dict[str, Counter]) -> Rect | None:
+def choose_region(kind: str, cands: list[Candidate], votes: dict[str, Counter]) -> Candidate | None:
     """The float of one caption: its only candidate, or the side this paper uses.
 
     Without a clear vote the nearer side wins; figures default to above because
     that is where LaTeX and Word put them.
     """
     if len(cands) <= 1:
-        return cands[0].rect if cands else None
+        return cands[0] if cands else None
     by_side = {c.side: c for c in cands}
     above, below = by_side.get("above"), by_side.get("below")
     beside = [c for c in cands if c.side in ("right", "left")]
     if beside:
         best = max(beside, key=lambda c: _area(c.rect))
         if not (above or below) or _area(best.rect) > 2 * max(_area(c.rect) for c in (above, below) if c):
-            return best.rect
+            return best
     if above and below:
         tally = votes.get(kind, Counter())
         if abs(tally["above"] - tally["below"]) >= (2 if kind == "figure" else 1):
-            return (above if tally["above"] > tally["below"] else below).rect
+            return above if tally["above"] > tally["below"] else below
         if abs(above.gap - below.gap) > 6.0:
-            return (above if above.gap < below.gap else below).rect
+            return above if above.gap < below.gap else below
         if above.graphic != below.graphic:
-            return (above if above.graphic else below).rect
-        return (above if kind == "figure" or above.gap <= below.gap else below).rect
-    return (above or below).rect  # type: ignore[union-attr]
+            return above if above.graphic else below
+        return above if kind == "figure" or above.gap <= below.gap else below
+    return above or below
+
+
+def settle(chosen: list[Candidate]) -> list[Candidate]:
+    """Split the marks two captions facing each other both claimed, at the widest empty gap.
+
+    Styles that put table captions above tables and figure captions below figures
+    stack "caption, table, figure, caption" in one column; both captions then
+    see the table and the figure.
+    """
+    out = list(chosen)
+    for i, upper in enumerate(out):
+        for j, lower in enumerate(out):
+            if upper.side != "below" or lower.side != "above" or i == j:
+                continue
+            if _overlap(upper.rect[1], upper.rect[3], lower.rect[1], lower.rect[3]) <= 0:
+                continue
+            if _overlap(upper.rect[0], upper.rect[2], lower.rect[0], lower.rect[2]) <= 0:
+                continue
+            marks = sorted(set(upper.marks) | set(lower.marks), key=lambda r: r[1])
+            best, cut, bottom = 0.0, None, marks[0][3]
+            for r in marks[1:]:
+                if r[1] - bottom > best:
+                    best, cut = r[1] - bottom, (bottom + r[1]) / 2
+                bottom = max(bottom, r[3])
+            if cut is None:
+                continue
+            out[i] = _keep(upper, [r for r in marks if r[3] <= cut])
+            out[j] = _keep(lower, [r for r in marks if r[1] >= cut])
+    return out
+
+
+def _keep(cand: Candidate, marks: list[Rect]) -> Candidate:
+    if not marks:
+        return cand
+    rect = (min(r[0] for r in marks), min(r[1] for r in marks), max(r[2] for r in marks), max(r[3] for r in marks))
+    return Candidate(cand.side, rect, cand.gap, cand.graphic, tuple(marks))

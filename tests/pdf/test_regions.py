@@ -306,3 +306,20 @@ def test_title_block_above_a_first_page_figure_stays_out(tmp_path):
     sheet.para(RIGHT, y + 10, 740)
     running_pages(doc)
     near(region(save(doc, tmp_path), "Figure 1"), (330, 140, 552, 300))
+
+
+def test_table_above_a_figure_between_their_captions(tmp_path):
+    """IEEE style: the table's caption is above it, the figure's below, one column, nothing between."""
+    doc = pymupdf.open()
+    running_pages(doc)
+    sheet = Sheet(doc)
+    sheet.para(LEFT, 60, 200)
+    y = sheet.caption(120, 222, ["TABLE I", "RESULTS ON THE TEST SET"])
+    bottom = sheet.table(LEFT, y + 4)
+    sheet.plot((60, bottom + 16, 290, bottom + 170))
+    y2 = sheet.caption(54, bottom + 186, ["Fig. 1. Accuracy per epoch."])
+    sheet.para(LEFT, y2 + 10, 740)
+    sheet.para(RIGHT, 60, 740)
+    path = save(doc, tmp_path)
+    near(region(path, "TABLE I"), (54, y + 4, 296, bottom), tol=4)
+    near(region(path, "Fig. 1"), (60, bottom + 16, 290, bottom + 170))
