@@ -173,7 +173,7 @@ def _running_lines(pages: list[list[Line]], heights: list[float]) -> set[int]:
                 for ln in lines if ln.y1 < 0.12 * height or ln.y0 > 0.88 * height]
         seen.update({key for _, key in here})
         marginal.append(here)
-    need = max(2, 0.3 * len(pages))
+    need = max(2.0, min(0.3 * len(pages), 5.0))
     return {id(ln) for here in marginal for ln, key in here if seen[key] >= need or _FOLIO.match(ln.text)}
 
 
@@ -182,14 +182,14 @@ def _running_rules(vectors: list[list[Rect]], heights: list[float]) -> list[Rect
     seen: Counter[tuple[int, ...]] = Counter()
     for rects, height in zip(vectors, heights):
         seen.update({tuple(round(v) for v in r) for r in rects if r[3] < 0.12 * height or r[1] > 0.88 * height})
-    return [r for r, n in seen.items() if n >= max(2, 0.3 * len(vectors))]  # type: ignore[misc]
+    return [r for r, n in seen.items() if n >= max(2.0, min(0.3 * len(vectors), 5.0))]  # type: ignore[misc]
 
 
 def _text_layout(pages: list[list[Line]], body: float, column: float) -> Layout:
     """Where paragraphs sit, and their right edges when the paper is justified."""
     lines = [ln for page in pages for ln in page if abs(ln.size - body) < 0.6 and ln.width > 0.5 * column]
     if not lines:
-        return Layout(0.0, 612.0, column)
+        return Layout(0.0, 612.0, 612.0)  # no paragraphs to go by: one column
     x0s, x1s = sorted(ln.x0 for ln in lines), sorted(ln.x1 for ln in lines)
     ends = Counter(round(x) for x in x1s)
     edges = [x for x, n in ends.items() if n >= max(3, 0.03 * len(lines))]

@@ -4,9 +4,9 @@ A float sits in the free space next to its caption: above or below it (or beside
 it, for captions set in a margin column), bounded by running text, another
 caption or the page edge. Each caption gets one candidate per side: the marks
 and non-running text in that free space within the caption's column, walked
-outwards from the caption. Which side wins is settled per paper, by a vote of
-the captions that had content on one side only, since a paper puts all its
-table captions on the same side of their tables.
+outwards from the caption. Which side wins is settled for the whole paper (in
+``reader.pdf.extract``), since a paper puts all its table captions on the same
+side of their tables.
 
 Telling running text from the text inside figures and tables is what the rest
 hinges on. A paragraph is body-size lines that fill the column (and reach its

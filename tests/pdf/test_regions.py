@@ -323,3 +323,15 @@ def test_table_above_a_figure_between_their_captions(tmp_path):
     path = save(doc, tmp_path)
     near(region(path, "TABLE I"), (54, y + 4, 296, bottom), tol=4)
     near(region(path, "Fig. 1"), (60, bottom + 16, 290, bottom + 170))
+
+
+def test_single_column_paper_with_a_short_centred_caption(tmp_path):
+    doc = pymupdf.open()
+    for _ in range(2):
+        Sheet(doc).para((72, 540), 72, 720)
+    sheet = Sheet(doc)
+    sheet.para((72, 540), 72, 250)
+    sheet.image((156, 266, 456, 446))
+    sheet.caption(250, 466, ["Figure 11: The interface."])
+    sheet.para((72, 540), 490, 720)
+    near(region(save(doc, tmp_path), "Figure 11"), (156, 266, 456, 446))
