@@ -279,8 +279,15 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 def _column_width(pages: list[list[Line]], body: float) -> float:
+    """The width most body lines share (justified text); the 90th percentile when set ragged."""
     widths = sorted(ln.width for lines in pages for ln in lines if abs(ln.size - body) < 0.6)
-    return widths[int(0.9 * (len(widths) - 1))] if widths else 250.0
+    if not widths:
+        return 250.0
+    common = Counter(round(w) for w in widths if w > 0.25 * widths[-1])
+    width, _ = common.most_common(1)[0]
+    if sum(n for w, n in common.items() if abs(w - width) <= 1) >= 0.1 * len(widths):
+        return float(width)
+    return widths[int(0.9 * (len(widths) - 1))]
 
 
 def _info_only(doc: pymupdf.Document) -> PaperMetadata:

@@ -171,9 +171,9 @@ def _core(line: Line) -> Rect:
     return (line.x0, max(line.y0, line.base - 1.6 * line.size), line.x1, min(line.y1, line.base + 0.8 * line.size))
 
 
-def _gappy(line: Line) -> bool:
+def _gappy(line: Line, wide: float = 0.8) -> bool:
     """Pieces set apart on one row: table cells, not words."""
-    return any(sp.font == GAP_FONT and sp.x1 - sp.x0 > 0.8 * sp.size for sp in line.spans)
+    return any(sp.font == GAP_FONT and sp.x1 - sp.x0 > wide * sp.size for sp in line.spans)
 
 
 def _wordy(line: Line) -> bool:
@@ -232,22 +232,32 @@ class PageRegions:
             for g in frames
         )
 
+    def _rows(self, lines: list[Line]) -> list[list[Line]]:
+        """Body-size pieces set on one baseline close together: a printed line broken up by maths."""
+        rows: list[list[Line]] = []
+        for ln in sorted((ln for ln in lines if abs(ln.size - self.body) < 0.6), key=lambda ln: (round(ln.base), ln.x0)):
+            row = rows[-1] if rows else None
+            if row and abs(row[-1].base - ln.base) < 0.35 * ln.size and 0 <= ln.x0 - row[-1].x1 < 1.5 * self.body:
+                row.append(ln)
+            else:
+                rows.append([ln])
+        return rows
+
     def _running_text(self, lines: list[Line]) -> set[int]:
         """Ids of the lines that are paragraphs, headings or numbered equations."""
         body, column, edges = self.body, self.layout.column, self.layout.edges
         frames = [g for g in self.graphics if g[2] - g[0] > 3 and g[3] - g[1] > 3]
         open_lines = [ln for ln in lines if ln.size >= body - 0.6 and not self._boxed(ln, frames)]
-        running: set[int] = set()
-        for ln in open_lines:
-            justified = any(abs(ln.x1 - e) <= 3 for e in edges)
-            if ln.size >= 1.4 * body:
-                running.add(id(ln))  # titles and headings set large
-            elif abs(ln.size - body) < 0.6 and ln.width >= 0.7 * column and len(ln.text) > 25 and not _gappy(ln):
-                if justified if edges else _wordy(ln):
-                    running.add(id(ln))
-            elif _EQNO.search(ln.text) and justified:
-                running.update(id(o) for o in open_lines if _overlap(o.y0, o.y1, ln.y0, ln.y1) > 0.5 * ln.height
-                               and ln.x1 - column - 5 < o.x0 and o.x1 <= ln.x1)
+        running: set[int] = {id(ln) for ln in open_lines if ln.size >= 1.4 * body}  # titles, big headings
+        for row in self._rows(open_lines):
+            justified = any(abs(row[-1].x1 - e) <= 3 for e in edges)
+            if row[-1].x1 - row[0].x0 >= 0.7 * column and (justified if edges else all(_wordy(ln) for ln in row)):
+                if any(_wordy(ln) and not _gappy(ln, 1.5) and ln.width > 0.4 * column and len(ln.text.split()) >= 4 for ln in row):
+                    running.update(id(ln) for ln in row)
+            elif justified and _EQNO.search(row[-1].text):
+                eq = row[-1]  # a numbered display equation: everything on its row in the column
+                running.update(id(o) for o in open_lines if _overlap(o.y0, o.y1, eq.y0, eq.y1) > 0.5 * eq.height
+                               and eq.x1 - column - 5 < o.x0 and o.x1 <= eq.x1)
         seeds = sorted((ln for ln in open_lines if id(ln) in running), key=lambda ln: (round(ln.x0 / 20), ln.base))
         pitches = sorted(b.base - a.base for a, b in zip(seeds, seeds[1:]) if 0 < b.base - a.base < 3 * b.size)
         leading = pitches[len(pitches) // 2] if pitches else 1.2 * body

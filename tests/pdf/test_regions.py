@@ -335,3 +335,27 @@ def test_single_column_paper_with_a_short_centred_caption(tmp_path):
     sheet.caption(250, 466, ["Figure 11: The interface."])
     sheet.para((72, 540), 490, 720)
     near(region(save(doc, tmp_path), "Figure 11"), (156, 266, 456, 446))
+
+
+def test_numbered_equation_and_lines_broken_by_maths_above_a_figure_stay_out(tmp_path):
+    doc = pymupdf.open()
+    running_pages(doc)
+    sheet = Sheet(doc)
+    page = sheet.page
+    sheet.para(LEFT, 60, 190)
+    page.insert_text((110, 212), "H = g (a + b) cos(k t)", fontsize=10, fontname="tiro")
+    page.insert_text((282, 212), "(6)", fontsize=10, fontname="tiro")
+    page.insert_text((54, 234), "where the coupling g", fontsize=10, fontname="tiro")
+    page.insert_text((141, 237), "k", fontsize=7, fontname="tiro")
+    words = "depends on the mode and on the ion".split()  # set justified up to the column edge
+    room = 296 - 148 - sum(pymupdf.get_text_length(w, "tiro", 10) for w in words)
+    x = 148.0
+    for w in words:
+        page.insert_text((x, 234), w, fontsize=10, fontname="tiro")
+        x += pymupdf.get_text_length(w, "tiro", 10) + room / (len(words) - 1)
+    page.insert_text((54, 246), "distance from the centre of the trap.", fontsize=10, fontname="tiro")
+    sheet.plot((60, 262, 290, 420))
+    y = sheet.caption(54, 440, ["Figure 12: Gate infidelity against detuning."])
+    sheet.para(LEFT, y + 10, 740)
+    sheet.para(RIGHT, 60, 740)
+    near(region(save(doc, tmp_path), "Figure 12"), (60, 262, 290, 420))
