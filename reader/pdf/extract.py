@@ -283,11 +283,12 @@ def _column_width(pages: list[list[Line]], body: float) -> float:
     widths = sorted(ln.width for lines in pages for ln in lines if abs(ln.size - body) < 0.6)
     if not widths:
         return 250.0
-    common = Counter(round(w) for w in widths if w > 0.25 * widths[-1])
+    p90 = widths[int(0.9 * (len(widths) - 1))]
+    common = Counter(round(w) for w in widths if w > 0.6 * p90)
     width, _ = common.most_common(1)[0]
-    if sum(n for w, n in common.items() if abs(w - width) <= 1) >= 0.1 * len(widths):
+    if sum(n for w, n in common.items() if abs(w - width) <= 1) >= max(5, 0.1 * len(widths)):
         return float(width)
-    return widths[int(0.9 * (len(widths) - 1))]
+    return p90
 
 
 def _info_only(doc: pymupdf.Document) -> PaperMetadata:
