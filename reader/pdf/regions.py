@@ -146,6 +146,7 @@ def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> t
 
 
 _EQNO = re.compile(r"\(\d{1,3}[a-z]?\)$")
+_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H]\.?)\s+[A-Z][a-z]")
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,12 @@ class PageRegions:
                 eq = row[-1]  # a numbered display equation: everything on its row in the column
                 running.update(id(o) for o in open_lines if _overlap(o.y0, o.y1, eq.y0, eq.y1) > 0.5 * eq.height
                                and eq.x1 - column - 5 < o.x0 and o.x1 <= eq.x1)
+        starts = {round(ln.x0) for ln in open_lines if id(ln) in running}
+        running.update(  # numbered section headings, even with a float set right under them
+            id(ln) for ln in open_lines
+            if _bold(ln) and _HEADING.match(ln.text) and len(ln.text.split()) <= 12
+            and any(abs(ln.x0 - x) <= 3 for x in starts)
+        )
         seeds = sorted((ln for ln in open_lines if id(ln) in running), key=lambda ln: (round(ln.x0 / 20), ln.base))
         pitches = sorted(b.base - a.base for a, b in zip(seeds, seeds[1:]) if 0 < b.base - a.base < 3 * b.size)
         leading = pitches[len(pitches) // 2] if pitches else 1.2 * body

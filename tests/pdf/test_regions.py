@@ -359,3 +359,16 @@ def test_numbered_equation_and_lines_broken_by_maths_above_a_figure_stay_out(tmp
     sheet.para(LEFT, y + 10, 740)
     sheet.para(RIGHT, 60, 740)
     near(region(save(doc, tmp_path), "Figure 12"), (60, 262, 290, 420))
+
+
+def test_numbered_heading_right_above_a_float_stays_out(tmp_path):
+    doc = pymupdf.open()
+    running_pages(doc)
+    sheet = Sheet(doc)
+    sheet.para(RIGHT, 60, 180)
+    sheet.page.insert_text((316, 204), "E Corpus sizes of other models", fontsize=11, fontname="tibo")
+    bottom = sheet.table(RIGHT, 216)
+    y = sheet.caption(316, bottom + 18, ["Table 9: Training data of the language models."])
+    sheet.para(RIGHT, y + 10, 740)
+    sheet.para(LEFT, 60, 740)
+    near(region(save(doc, tmp_path), "Table 9"), (316, 216, 558, bottom), tol=4)
