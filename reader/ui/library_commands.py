@@ -95,9 +95,14 @@ class LibraryCommands:
             return sum(bool(reextract(self.library, pid, self.extraction_pool.extract,
                                       self.extraction_pool.thumbnails)) for pid in ids)
 
-        self.runner.run(work, lambda n: (self.refresh(), self.statusBar().showMessage(
-            f"Re-extracted {n} of {len(ids)} papers.", 6000)),
-            lambda exc: (self.refresh(), self.warn("Re-extract", str(exc))), lane="work")
+        def done(n: int) -> None:
+            self.refresh()
+            for tab in self.viewer_tabs():
+                if getattr(tab, "paper_id", None) in ids:
+                    tab.captions_changed()
+            self.statusBar().showMessage(f"Re-extracted {n} of {len(ids)} papers.", 6000)
+
+        self.runner.run(work, done, lambda exc: (self.refresh(), self.warn("Re-extract", str(exc))), lane="work")
 
     def back_up_now(self) -> None:
         self.runner.run(self.library.backup_now,

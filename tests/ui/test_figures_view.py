@@ -63,3 +63,17 @@ def test_viewer_lists_the_papers_figures_beside_the_pages(open_window, qtbot, li
     flashed_page, flashed_rect = tab.view._flash
     assert flashed_page == table.caption.page - 1
     assert tuple(flashed_rect) == tuple(table.caption.region or table.caption.bbox)
+
+
+def test_reextracting_refreshes_the_open_papers_figures(open_window, qtbot, library_home, corpus):
+    paper_id = _import_corpus_paper(library_home, corpus)
+    with Library.open(library_home) as library:
+        library.set_captions(paper_id, [])  # as if an older extractor had found none
+    window = open_window()
+    tab = window.open_paper(paper_id)
+    qtbot.waitUntil(tab.is_loaded, timeout=10_000)
+    assert tab.figures.strip.cards == [] and tab.figure_preview.captions() == ()
+    window.table.select_paper(paper_id)
+    window.reextract_selected()
+    qtbot.waitUntil(lambda: len(tab.figures.strip.cards) == 6, timeout=30_000)
+    assert len(tab.figure_preview.captions()) == 6  # the hover preview knows them too

@@ -155,6 +155,13 @@ class FigurePreview(QObject):
 
     # the captions -----------------------------------------------------------------------
 
+    def forget_captions(self) -> None:
+        """The paper was read again: its captions are fetched anew on the next hover."""
+        self.dismiss()
+        self._captions = None
+        self._by_page.clear()
+        self._images.clear()
+
     def captions(self) -> tuple[CaptionRecord, ...]:
         if self._captions is None:
             try:

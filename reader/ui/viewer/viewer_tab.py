@@ -337,6 +337,12 @@ class ViewerTab(QWidget):
             self._initial_page = page
             self._pending_flash = (page, flash_rect) if flash_rect is not None else None
 
+    def captions_changed(self) -> None:
+        """The paper was re-extracted: the figures panel and the hover preview read it again."""
+        if self.annotations is not None:
+            self.figures.reload()
+            self.figure_preview.forget_captions()
+
     def focus_page_box(self) -> None:
         self.page_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.page_box.selectAll()
