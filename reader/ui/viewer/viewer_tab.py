@@ -13,36 +13,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
-    QStackedWidget, QStyle, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QApplication, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter, QStackedWidget, QStyle, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
-from reader.pdf.geometry import ZOOM_STEPS
 from reader.ui.viewer.find_bar import FindBar
 from reader.ui.viewer.outline import OutlineView
 from reader.ui.viewer.pdf_view import PdfView
 from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.thumbnails import ThumbnailList
+from reader.ui.viewer.toolbar import ViewerToolbar
 
 if TYPE_CHECKING:
     from reader.library import Library
     from reader.ui.annotations.controller import AnnotationController
     from reader.ui.viewer.figure_preview import FigurePreview
 
-FIT_WIDTH, FIT_PAGE = "Fit width", "Fit page"
 
 
-def _icon(widget: QWidget, theme: str, fallback: QStyle.StandardPixmap | None) -> QIcon | None:
-    """The desktop theme's icon; else Qt's closest standard one; else none (the action shows its text)."""
-    if QIcon.hasThemeIcon(theme):
-        return QIcon.fromTheme(theme)
-    return widget.style().standardIcon(fallback) if fallback is not None else None
-
-
-class ViewerTab(QWidget):
+class ViewerTab(ViewerToolbar, QWidget):
     position_changed = Signal(int, float)
     locate_requested = Signal()
 
@@ -148,73 +140,6 @@ class ViewerTab(QWidget):
         self.find_bar.search_requested.connect(self._search)
         self.find_bar.step_requested.connect(self._step_hit)
         self.find_bar.closed.connect(self._close_find)
-
-    def _action(self, text: str, icon: QIcon | None, shortcuts: list, slot, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if icon is not None:
-            action.setIcon(icon)
-        elif text.startswith("Zoom"):
-            action.setIconText("−" if text.endswith("out") else "+")
-        sequences = {QKeySequence(s).toString(): QKeySequence(s) for s in shortcuts}
-        action.setShortcuts([seq for text, seq in sequences.items() if text])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        if shortcuts:
-            action.setToolTip(f"{text} ({QKeySequence(shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})")
-        self.addAction(action)
-        return action
-
-    def _build_toolbar(self) -> QWidget:
-        bar = QToolBar(self)
-        bar.setIconSize(QSize(18, 18))
-        sp = QStyle.StandardPixmap
-        self.sidebar_action = self._action("Side panel", _icon(self, "sidebar-show", sp.SP_FileDialogListView), ["F9"],
-                                           self._show_side, checkable=True)
-        self.back_action = self._action("Back", _icon(self, "go-previous", sp.SP_ArrowBack), ["Alt+Left"], self.back)
-        previous = self._action("Previous page", _icon(self, "go-up", sp.SP_ArrowUp), [], lambda: self._jump(self.current_page() - 1, None, False))
-        following = self._action("Next page", _icon(self, "go-down", sp.SP_ArrowDown), [], lambda: self._jump(self.current_page() + 1, None, False))
-        self.page_box = QSpinBox(self, minimum=1, maximum=1, keyboardTracking=False)
-        self.page_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
-        self.page_box.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.page_box.setFixedWidth(52)
-        self.page_box.valueChanged.connect(lambda value: self._jump(value - 1, None))
-        self.page_total = QLabel(" / 0 ", self)
-        self._action("Go to page", None, ["Ctrl+G", "Ctrl+L"], self.focus_page_box)  # Okular's and Evince's keys
-        zoom_out = self._action("Zoom out", _icon(self, "zoom-out", None),
-                                ["Ctrl+-", QKeySequence.StandardKey.ZoomOut], self.view.zoom_out)
-        zoom_in = self._action("Zoom in", _icon(self, "zoom-in", None),
-                               ["Ctrl++", QKeySequence.StandardKey.ZoomIn, "Ctrl+="], self.view.zoom_in)
-        self._action("Actual size", None, ["Ctrl+0"], lambda: self.view.set_zoom(1.0))
-        self.zoom_box = QComboBox(self, editable=True)
-        self.zoom_box.addItems([FIT_WIDTH, FIT_PAGE] + [f"{round(z * 100)}%" for z in ZOOM_STEPS])
-        self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zoom_box.setMinimumContentsLength(8)
-        self.zoom_box.textActivated.connect(self._zoom_text)
-        self.find_action = self._action("Find", _icon(self, "edit-find", sp.SP_FileDialogContentsView),
-                                        [QKeySequence.StandardKey.Find], self.show_find)
-        self.dark_action = self._action("Dark pages", _icon(self, "weather-clear-night", None), [],
-                                        self.view.set_dark, checkable=True)
-        self.dark_action.setToolTip("Dark reading mode: dark pages, light text, figures unchanged")
-        for item in (self.sidebar_action, None, self.back_action, previous, following, self.page_box, self.page_total,
-                     None, zoom_out, self.zoom_box, zoom_in):
-            if item is None:
-                bar.addSeparator()
-            elif isinstance(item, QAction):
-                bar.addAction(item)
-            else:
-                bar.addWidget(item)
-        self.right_toolbar = right = QToolBar(self)
-        right.setIconSize(bar.iconSize())
-        right.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        right.addAction(self.find_action)
-        right.addAction(self.dark_action)
-        strip = QWidget(self)
-        row = QHBoxLayout(strip)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(bar, 1)
-        row.addWidget(right)
-        return strip
 
     # opening -------------------------------------------------------------------------
 
@@ -343,10 +268,6 @@ class ViewerTab(QWidget):
             self.figures.reload()
             self.figure_preview.forget_captions()
 
-    def focus_page_box(self) -> None:
-        self.page_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.page_box.selectAll()
-
     def show_figure(self, caption) -> None:
         """Scroll to a figure or table (a CaptionRecord) and flash its region, or its caption if none."""
         if caption.page:
@@ -380,27 +301,6 @@ class ViewerTab(QWidget):
             if remember:
                 self.view.remember_position()
             self.view.go_to_page(page, y)
-
-    def _on_page_changed(self, page: int) -> None:
-        self.page_box.blockSignals(True)
-        self.page_box.setValue(page + 1)
-        self.page_box.blockSignals(False)
-
-    def _on_zoom_changed(self, zoom: float) -> None:
-        mode = {"width": FIT_WIDTH, "page": FIT_PAGE}.get(self.view.fit_mode or "")
-        self.zoom_box.setEditText(mode or f"{round(zoom * 100)}%")
-
-    def _zoom_text(self, text: str) -> None:
-        if text == FIT_WIDTH:
-            self.view.set_fit_mode("width")
-        elif text == FIT_PAGE:
-            self.view.set_fit_mode("page")
-        else:
-            try:
-                self.view.set_zoom(float(text.strip().rstrip("%")) / 100)
-            except ValueError:
-                self._on_zoom_changed(self.zoom())
-        self.view.setFocus()
 
     def _show_side(self, visible: bool) -> None:
         self.side.setVisible(visible)
