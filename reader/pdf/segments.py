@@ -58,8 +58,23 @@ class Segment:
         return self.shm.buf
 
 
+def shared_memory_room() -> int | None:
+    """Bytes free where POSIX shared memory lives (/dev/shm on Linux), or None where it is not a folder.
+
+    Pages live there while they are cached. Some containers give /dev/shm only 64 MB,
+    and writing past its end kills the writer with SIGBUS, so the client sizes its
+    cache to the room there is.
+    """
+    try:
+        stats = os.statvfs("/dev/shm")
+    except (OSError, AttributeError):
+        return None
+    return stats.f_bavail * stats.f_frsize
+
+
 class SegmentPool:
     def __init__(self) -> None:
+        self.keep_free_bytes = KEEP_FREE_BYTES
         self._free: list[Segment] = []
         self._lent: list[tuple[weakref.ref[memoryview], Segment]] = []
         self._names = itertools.count(1)
@@ -131,7 +146,7 @@ class SegmentPool:
     def _keep_or_close(self, segment: Segment) -> None:
         """Keep the most recently freed: they are the size the reader is rendering at now."""
         self._free.append(segment)
-        while self.free_bytes > KEEP_FREE_BYTES:
+        while self.free_bytes > self.keep_free_bytes:
             oldest = self._free.pop(0)
             self.retired.append(oldest.name)
             _close(oldest.shm)

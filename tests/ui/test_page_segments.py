@@ -8,7 +8,6 @@ import pymupdf
 import pytest
 from PySide6.QtGui import QImage, QPixmap
 
-from reader.pdf import segments
 from reader.pdf.geometry import RenderKey
 from reader.pdf.segments import SegmentPool
 
@@ -43,12 +42,12 @@ def test_a_segment_is_reused_only_when_no_image_or_pixmap_shows_it(qapp):
         pool.close()
 
 
-def test_segments_beyond_what_is_kept_are_closed_and_named_for_the_render_process(qapp, monkeypatch):
+def test_segments_beyond_what_is_kept_are_closed_and_named_for_the_render_process(qapp):
     pool = SegmentPool()
     try:
         images = [_image_in(pool, b"\x10\x20\x30\xff")[0] for _ in range(4)]
         size = pool._lent[0][1].size
-        monkeypatch.setattr(segments, "KEEP_FREE_BYTES", 2 * size)
+        pool.keep_free_bytes = 2 * size
         del images
         pool.take(SIZE)  # reclaims all four: only the two freed last stay ready
         assert pool.free_bytes <= 2 * size
@@ -114,3 +113,15 @@ def test_shutting_down_while_a_page_is_still_shown(qtbot, tmp_path):
     client.shutdown()
     assert shown[0].pixelColor(10, 10).red() == 255  # still readable after the shutdown
     assert names and not any(Path("/dev/shm", name.lstrip("/")).exists() for name in names)
+
+
+def test_a_small_dev_shm_gets_a_small_cache(qapp, monkeypatch):
+    """Where /dev/shm is small (64 MB in some containers), cached pages must not fill it:
+    writing past its end would kill the render process with SIGBUS."""
+    from reader.ui.viewer import render_client
+
+    monkeypatch.setattr(render_client, "shared_memory_room", lambda: 64 << 20)
+    client = render_client.RenderClient()
+    assert client.cache.budget + client._process.segments.keep_free_bytes <= 32 << 20
+    monkeypatch.setattr(render_client, "shared_memory_room", lambda: 24 << 30)
+    assert render_client.RenderClient().cache.budget == render_client.DEFAULT_BUDGET

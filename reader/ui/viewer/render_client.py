@@ -22,12 +22,13 @@ from PySide6.QtGui import QImage
 from reader.pdf.geometry import RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
-from reader.pdf.segments import SMALL_RENDER, Segment
-from reader.ui.viewer.page_cache import PageCache
+from reader.pdf.segments import SMALL_RENDER, Segment, shared_memory_room
+from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
 
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS_PER_MINUTE = 5
+MIN_CACHE_BYTES = 16 * 1024 * 1024  # a screenful at 200% and a little more
 
 
 class RenderClient(QObject):
@@ -43,8 +44,8 @@ class RenderClient(QObject):
 
     def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
         super().__init__(parent)
-        self.cache = PageCache(cache_budget) if cache_budget else PageCache()
         self._process = RenderProcess()
+        self.cache = PageCache(self._fit_budget(cache_budget or DEFAULT_BUDGET, shared_memory_room()))
         self._notifier: QSocketNotifier | None = None
         self._queue = RenderQueue()
         self._ids = itertools.count(1)
@@ -59,6 +60,13 @@ class RenderClient(QObject):
         self._running = False
         self.failed_renders = 0
         self.last_render_seconds = 0.0  # time the render process spent drawing the last page
+
+    def _fit_budget(self, budget: int, room: int | None) -> int:
+        """The cache and the free segments together take at most half of the shared memory left."""
+        if room is None:
+            return budget
+        self._process.segments.keep_free_bytes = min(self._process.segments.keep_free_bytes, room // 6)
+        return min(budget, max(MIN_CACHE_BYTES, room // 3))
 
     # lifecycle ---------------------------------------------------------------
 
