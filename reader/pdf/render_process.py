@@ -77,7 +77,11 @@ def serve(conn: Connection) -> None:
         try:
             if to_warm and not conn.poll(0):  # a chunk at a time: a render request never waits long
                 name, done = to_warm[0]
-                shm = segment(name)
+                try:
+                    shm = segment(name)
+                except FileNotFoundError:  # retired by the client before its "forget" got here
+                    to_warm.pop(0)
+                    continue
                 to_warm[0][1] = _touch(shm, done, min(shm.size, done + WARM_CHUNK))
                 if to_warm[0][1] >= shm.size:
                     to_warm.pop(0)

@@ -118,3 +118,22 @@ def test_render_process_round_trip_and_errors(tmp_path, corpus):
         assert bytes(segment.buffer[:4]) == b"\xff\xff\xff\xff"
     finally:
         process.stop()
+
+
+def test_render_process_survives_a_spare_retired_before_it_was_warmed(corpus):
+    """The client may close a spare segment while the render process still means to touch it."""
+    process = RenderProcess()
+    process.start()
+    try:
+        spare = process.segments.take(8 << 20)
+        spare.shm.close()
+        spare.shm.unlink()  # retired here, so its name is gone from /dev/shm
+        process.send(("warm", [spare.name]))
+        time.sleep(0.5)  # the render process is idle, so it goes for the spare now
+        process.send(("open", 1, str(corpus / "papers" / "df__paper.pdf"), None))
+        message = process.receive()
+        while message[0] == "details":
+            message = process.receive()
+        assert message[:2] == ("opened", 1) and process.is_alive()
+    finally:
+        process.stop()
