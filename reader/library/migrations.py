@@ -143,9 +143,45 @@ def _step_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE paper_fts_v2 RENAME TO paper_fts")
 
 
+_ANNOTATION_COLUMNS = ("id, paper_id, kind, page, x0, y0, x1, y1, quads, colour, quote, comment, image, source,"
+                       " created_at, updated_at")
+
+
+def _step_3(conn: sqlite3.Connection) -> None:
+    """Annotation ids are never handed out twice.
+
+    Without AUTOINCREMENT SQLite gives a new row the largest id plus one, so deleting
+    the newest mark and then adding another reused its id: undoing the deletion, which
+    puts the mark back under its old id, then collided with the new mark, and links in
+    exported notes to the deleted mark led to the new one. SQLite cannot add
+    AUTOINCREMENT to a table, so the table is rebuilt with every row kept.
+    """
+    conn.execute("""
+        CREATE TABLE annotation_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('highlight', 'underline', 'strikeout', 'note', 'area')),
+            page INTEGER NOT NULL,
+            x0 FLOAT NOT NULL, y0 FLOAT NOT NULL, x1 FLOAT NOT NULL, y1 FLOAT NOT NULL,
+            quads TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT '#ffd400',
+            quote TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            image BLOB,
+            source TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'file')),
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL
+        )""")
+    conn.execute(f"INSERT INTO annotation_v3 ({_ANNOTATION_COLUMNS}) SELECT {_ANNOTATION_COLUMNS} FROM annotation")
+    conn.execute("DROP TABLE annotation")
+    conn.execute("ALTER TABLE annotation_v3 RENAME TO annotation")
+    conn.execute("CREATE INDEX ix_annotation_paper ON annotation (paper_id, page, y0)")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _step_1),
     (2, _step_2),
+    (3, _step_3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -109,6 +109,7 @@ class Annotation(SQLModel, table=True):
     """A mark on a page: coordinates in PDF points, origin top-left, so it fits any zoom."""
 
     __tablename__ = "annotation"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 3)
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(foreign_key="paper.id", ondelete="CASCADE")

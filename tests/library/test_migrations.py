@@ -68,3 +68,44 @@ def test_sqlmodel_tables_match_the_migrated_schema(library_home):
     for table in SQLModel.metadata.sorted_tables:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
         assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_a_deleted_marks_id_is_never_given_to_a_new_one(library_home):
+    """Undo puts a deleted mark back under its id, and notes link to marks by id: a new mark
+    taking the id of the one just deleted would clash with the first and mislead the second."""
+    from reader.library import AnnotationFields
+
+    with Library.open(library_home) as lib:
+        paper = lib.add_paper(PaperFields(title="Marked"))
+        first = lib.add_annotation(paper, AnnotationFields("highlight", 1, (10, 10, 90, 20), quote="first"))
+        deleted, image = lib.delete_annotation(first.id)
+        second = lib.add_annotation(paper, AnnotationFields("highlight", 1, (10, 30, 90, 40), quote="second"))
+        assert second.id != first.id
+        restored = lib.add_annotation(paper, AnnotationFields(
+            deleted.kind, deleted.page, deleted.rect, quote=deleted.quote), annotation_id=deleted.id)  # the undo
+        assert restored.id == first.id
+        assert sorted(a.quote for a in lib.annotations(paper)) == ["first", "second"]
+
+
+def test_upgrade_to_v3_keeps_every_mark_and_its_id(library_home):
+    from reader.library import AnnotationFields
+
+    db = library_home / "library.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for version, step in MIGRATIONS:
+        if version <= 2:
+            step(conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO paper (id, title, added_at, updated_at) VALUES (1, 'Old', '2020-01-01', '2020-01-01')")
+    for mark_id in (3, 7):
+        conn.execute("INSERT INTO annotation (id, paper_id, kind, page, x0, y0, x1, y1, comment, image, created_at,"
+                     " updated_at) VALUES (?, 1, 'area', 2, 1, 2, 3, 4, ?, ?, '2020-01-01', '2020-01-01')",
+                     (mark_id, f"mark {mark_id}", bytes([mark_id]) * 10))
+    conn.close()
+    with Library.open(library_home) as lib:
+        marks = lib.annotations(1)
+        assert [(m.id, m.comment, m.page) for m in marks] == [(3, "mark 3", 2), (7, "mark 7", 2)]
+        assert lib.annotation_image(7) == bytes([7]) * 10
+        lib.delete_annotation(7)
+        assert lib.add_annotation(1, AnnotationFields("note", 1, (0, 0, 10, 10))).id == 8  # not 7 again
+    assert (library_home / "library.sqlite3.before-upgrade-from-v2.bak").exists()
