@@ -9,6 +9,7 @@ that file only: the pool is replaced and the batch goes on.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -43,11 +44,13 @@ class ExtractionPool:
     def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self._timeout = timeout_s
         self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # imports, re-extraction and unlisted PDFs call from several threads
 
     def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return self._executor
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            return self._executor
 
     def warm_up(self) -> None:
         """Start the process now so the first import does not wait for it."""
@@ -80,7 +83,8 @@ class ExtractionPool:
             raise PdfError(f"{path} crashed the PDF reader and was skipped.") from None
 
     def _replace(self) -> None:
-        executor, self._executor = self._executor, None
+        with self._lock:
+            executor, self._executor = self._executor, None
         if executor is not None:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()

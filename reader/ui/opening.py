@@ -7,6 +7,7 @@ runner and status bar.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,8 @@ from reader.errors import ReaderError
 from reader.ui.unlisted_tab import UnlistedTab
 from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.viewer_tab import ViewerTab
+
+log = logging.getLogger(__name__)
 
 
 class PaperOpening:
@@ -112,7 +115,22 @@ class PaperOpening:
         index = self.tabs.addTab(tab, _short(path.stem))
         self.tabs.setTabToolTip(index, str(path))
         self.tabs.setCurrentWidget(tab)
+        self._read_captions_of(tab)
         return tab
+
+    def _read_captions_of(self, tab: UnlistedTab) -> None:
+        """So that hovering "Figure 3" previews it in a PDF that is not in the library too."""
+        from reader.importers.pdf_files import captions_from_extraction
+
+        def read() -> list:
+            return captions_from_extraction(self.extraction_pool.extract(tab.unlisted_path))
+
+        def done(captions: list) -> None:
+            if any(self.tabs.widget(i) is tab for i in range(self.tabs.count())):  # not closed meanwhile
+                tab.viewer.set_captions(captions)
+
+        self.runner.run(read, done, lambda exc: log.info("no captions for %s: %s", tab.unlisted_path, exc),
+                        lane="work")
 
     def _add_unlisted(self, tab: UnlistedTab | None = None) -> None:
         tab = tab if tab is not None else self.tabs.currentWidget()

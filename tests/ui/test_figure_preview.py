@@ -169,6 +169,18 @@ def test_hiding_the_tab_hides_the_preview(qtbot, tab):
     assert not popup.isVisible()
 
 
-def test_a_pdf_outside_the_library_has_no_preview(qtbot, open_tab, tmp_path):
-    outside = open_tab(figure_paper(tmp_path / "loose.pdf"))
-    assert outside.figure_preview is None
+def test_a_pdf_opened_from_outside_the_library_previews_its_figures_too(qtbot, open_window, tmp_path):
+    """Double-clicking a PDF from Downloads: the extraction process reads its captions in the background."""
+    from reader.ui.unlisted_tab import UnlistedTab
+
+    window = open_window()
+    window.receive_arguments([str(figure_paper(tmp_path / "loose.pdf"))], raise_window=False)
+    unlisted = window.tabs.currentWidget()
+    assert isinstance(unlisted, UnlistedTab)
+    tab = unlisted.viewer
+    qtbot.waitUntil(lambda: tab.is_loaded() and 0 in tab.view._words, timeout=10_000)
+    qtbot.waitUntil(lambda: len(tab.figure_preview.captions()) == 2, timeout=30_000)
+    hover(qtbot, tab, word_centre(tab, 0, "Figure"))
+    qtbot.waitUntil(tab.figure_preview.popup.isVisible, timeout=5_000)
+    assert tab.figure_preview.popup.caption.label == "Figure 1"
+    qtbot.waitUntil(lambda: not tab.figure_preview.popup.image.pixmap().isNull(), timeout=10_000)  # clipped by the render process

@@ -129,7 +129,7 @@ class PreviewPopup(QWidget):
 class FigurePreview(QObject):
     """Watches the view's hover signal and shows, moves and hides the popup."""
 
-    def __init__(self, tab: ViewerTab, library: Library, paper_id: int) -> None:
+    def __init__(self, tab: ViewerTab, library: Library | None = None, paper_id: int | None = None) -> None:
         super().__init__(tab)
         self.tab, self.library, self.paper_id = tab, library, paper_id
         self.view = view = tab.view
@@ -162,15 +162,25 @@ class FigurePreview(QObject):
         self._by_page.clear()
         self._images.clear()
 
+    def set_captions(self, captions) -> None:
+        """Captions found by reading the PDF itself, for a file that is not in the library."""
+        self.forget_captions()
+        self._keep(tuple(captions))
+
     def captions(self) -> tuple[CaptionRecord, ...]:
         if self._captions is None:
+            if self.library is None:
+                return ()  # not read yet: set_captions brings them
             try:
-                self._captions = self.library.paper(self.paper_id).captions
+                self._keep(self.library.paper(self.paper_id).captions)
             except LibraryError:  # the paper was deleted meanwhile: no preview
-                self._captions = ()
-            for caption in self._captions:
-                self._by_page.setdefault(caption.page, []).append(caption)
+                self._keep(())
         return self._captions
+
+    def _keep(self, captions: tuple[CaptionRecord, ...]) -> None:
+        self._captions = captions
+        for caption in captions:
+            self._by_page.setdefault(caption.page, []).append(caption)
 
     # hovering ---------------------------------------------------------------------------
 

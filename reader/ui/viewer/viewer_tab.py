@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.ui.viewer.find_bar import FindBar
+from reader.ui.viewer.figure_preview import FigurePreview
 from reader.ui.viewer.outline import OutlineView
 from reader.ui.viewer.pdf_view import PdfView
 from reader.ui.viewer.render_client import RenderClient
@@ -30,7 +31,6 @@ from reader.ui.viewer.toolbar import ViewerToolbar
 if TYPE_CHECKING:
     from reader.library import Library
     from reader.ui.annotations.controller import AnnotationController
-    from reader.ui.viewer.figure_preview import FigurePreview
 
 
 
@@ -58,15 +58,14 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.undo_stack = QUndoStack(self)  # annotation changes; the window adds it to its QUndoGroup
         self._build()
         self.annotations: AnnotationController | None = None
-        self.figure_preview: FigurePreview | None = None  # needs the library's captions
+        # a library paper's captions come from the library; another PDF's from set_captions
+        self.figure_preview = FigurePreview(self, library, paper_id)
         if library is not None and paper_id is not None:
             from reader.ui.annotations.controller import AnnotationController
-            from reader.ui.viewer.figure_preview import FigurePreview
             from reader.ui.viewer.figures_panel import FiguresPanel
 
             self.paper_id = paper_id
             self.annotations = AnnotationController(self, library, paper_id, runner)
-            self.figure_preview = FigurePreview(self, library, paper_id)
             self.figures = FiguresPanel(library, paper_id, self)
             self.side.addTab(self.figures, "Figures")
             self.figures.figure_clicked.connect(self.show_figure)
@@ -267,6 +266,10 @@ class ViewerTab(ViewerToolbar, QWidget):
         if self.annotations is not None:
             self.figures.reload()
             self.figure_preview.forget_captions()
+
+    def set_captions(self, captions) -> None:
+        """A PDF outside the library: its captions, once the extraction process has read them."""
+        self.figure_preview.set_captions(captions)
 
     def show_figure(self, caption) -> None:
         """Scroll to a figure or table (a CaptionRecord) and flash its region, or its caption if none."""
