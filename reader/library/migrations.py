@@ -154,7 +154,8 @@ def _step_3(conn: sqlite3.Connection) -> None:
     the newest mark and then adding another reused its id: undoing the deletion, which
     puts the mark back under its old id, then collided with the new mark, and links in
     exported notes to the deleted mark led to the new one. SQLite cannot add
-    AUTOINCREMENT to a table, so the table is rebuilt with every row kept.
+    AUTOINCREMENT to a table, so the table is rebuilt with every row kept. The columns
+    repeat step 2's on purpose: each step records its version and never changes.
     """
     conn.execute("""
         CREATE TABLE annotation_v3 (
