@@ -287,8 +287,79 @@ def _venue(page_text: str) -> str | None:
     if not m:
         return None
     venue = re.split(r"(?<=[a-z0-9])\.\s|\s(?:Copyright|\u00a9)|\s\(c\)", m.group(1))[0]
-    venue = re.sub(r"^(Appearing in|To appear in|Published (?:as a conference paper )?(?:in|at)|In)\s+", "", venue)
-    return venue.strip(" .,;")[:200] or None
+    return short_venue(venue)
+
+
+# Long names that papers print in their footers, and the short name people cite them by.
+# Searched in order, so a name that contains another comes first.
+_KNOWN_VENUES = (
+    ("North American Chapter of the Association for Computational Linguistics", "NAACL"),
+    ("Conference on Empirical Methods in Natural Language Processing", "EMNLP"),
+    ("European Chapter of the Association for Computational Linguistics", "EACL"),
+    ("Annual Meeting of the Association for Computational Linguistics", "ACL"),
+    ("Annual Meeting of the ACL", "ACL"),
+    ("International Conference on Computational Linguistics", "COLING"),
+    ("International Conference on Learning Representations", "ICLR"),
+    ("International Conference on Machine Learning", "ICML"),
+    ("Advances in Neural Information Processing Systems", "NeurIPS"),
+    ("Conference on Neural Information Processing Systems", "NeurIPS"),
+    ("Conference on Computer Vision and Pattern Recognition", "CVPR"),
+    ("International Conference on Computer Vision", "ICCV"),
+    ("AAAI Conference on Artificial Intelligence", "AAAI"),
+    ("International Joint Conference on Artificial Intelligence", "IJCAI"),
+    ("International Conference on Knowledge Discovery and Data Mining", "KDD"),
+    ("VLDB Endowment", "PVLDB"),
+)
+_VENUE_LEAD = re.compile(
+    r"^(?:(?:Appearing in|To appear in|Published (?:as a conference paper )?(?:in|at)|In)\s+)?"
+    r"(?:(?:Proceedings|Proc\.) of\s+(?!the (?:IEEE\b(?!\s\w)|National Academy|Royal Society)))?(?:the\s+)?",
+    re.I,
+)
+_ORDINAL = re.compile(
+    r"^(?:\d+\s?(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+", re.I)
+# Where the name ends and the pages, volume, place or dates begin.
+_VENUE_TAIL = re.compile(
+    r",|;|:\s*(?:pages?|pp)\b|\s(?:pages?\s+\d|pp\.|vol\b|vol\.|volume\s+\d|no\.\s*\d|doi\b|https?:|www\.)"
+    r"|\s(?!" + _YEAR + r"\b)\(?\d[\d\u2013\-:()]*(?:\s|$)",
+    re.I,
+)
+
+
+def short_venue(raw: str) -> str | None:
+    """The venue as people cite it, "NAACL-HLT 2018", from a footer such as
+    "Proceedings of NAACL-HLT 2018, pages 84–91 New Orleans, Louisiana, June 1 - 6, 2018".
+
+    Pages, volume, place and dates are dropped: they make the venue column unreadable
+    and the venue useless for sorting or searching. A well-known long name becomes its
+    short one, and a name carrying its acronym in brackets ("... Learning (CoNLL)")
+    gives that acronym. The year, when the footer prints one, is kept at the end.
+    """
+    text = normalise(raw).strip(" .,;")
+    year_match = re.search(r"\b(" + _YEAR + r")\b", text)
+    text = _VENUE_LEAD.sub("", text, count=1)
+    text = _ORDINAL.sub("", text)
+    leading_year = re.match(r"(" + _YEAR + r")\s+", text)
+    if leading_year:  # "2019 Conference on Empirical Methods ..."
+        text = text[leading_year.end():]
+        text = _ORDINAL.sub("", text)
+    tail = _VENUE_TAIL.search(text)
+    name = text[:tail.start()] if tail else text
+    lowered = name.lower()
+    acronym = re.search(r"\(([A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*)\)", name)
+    if acronym:
+        name = acronym.group(1)
+    else:
+        for long_name, short in _KNOWN_VENUES:
+            if long_name.lower() in lowered:
+                name = short
+                break
+    name = re.sub(r"\s*\b" + _YEAR + r"\b\s*", " ", name)
+    name = re.sub(r"\s+", " ", name).strip(" .,;:-\u2013")
+    if len(name) > 120:
+        name = name[:120].rsplit(" ", 1)[0]
+    if not name:
+        return None
+    return f"{name} {year_match.group(1)}" if year_match else name
 
 
 def extract_metadata(
