@@ -112,8 +112,10 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
             name = f"{stem}-figure-{index}{source.suffix.lower() or '.png'}"
             assets[name] = source.read_bytes()
             image = f"{ASSETS}/{name}"
-        captions.append({"label": caption.label or caption.kind.title(), "kind": caption.kind,
-                         "number": caption.number, "text": caption.text, "page": caption.page or "",
+        label = caption.label or caption.kind.title()
+        captions.append({"label": label, "kind": caption.kind,
+                         "number": caption.number, "text": caption_body(label, caption.text),
+                         "page": caption.page or "",
                          "image": image})
     annotations = []
     for mark in library.annotations(paper.id):
@@ -135,6 +137,19 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
                    captions=captions, figures=bool(captions), notes=notes, annotations=annotations,
                    annotations_heading=bool(annotations))
     return context, assets
+
+
+def caption_body(label: str, text: str) -> str:
+    """The caption without its own label: extracted captions start "Figure 1: ...", and the
+    template already prints the label in bold, so the note would say it twice."""
+    label = " ".join(label.split())
+    if not label:
+        return text
+    pattern = r"\s*" + r"\s*".join(re.escape(part) for part in label.split()) + r"(?!\w)(?!\s*\d)\s*[:.|\u2014\u2013-]?\s*"
+    match = re.match(pattern, text, re.I)
+    if match and text[match.end():].strip():
+        return text[match.end():]
+    return text
 
 
 def render_note(template: Template, context: dict[str, Any], old_text: str | None) -> str:

@@ -37,7 +37,7 @@ def build_library(home: Path, pdf: Path | None = None) -> tuple[Library, dict[st
     library.set_captions(ids["rich"], [
         CaptionRecord("Figure 1", "figure", "1", "The Transformer - model architecture.", 2,
                       thumbnail="thumbnails/fixed/p2-figure-1-0.png"),
-        CaptionRecord("Table 1", "table", "1", "Complexity per layer.", 3),
+        CaptionRecord("Table 1", "table", "1", "Table 1: Complexity per layer.", 3),  # as extraction gives it
     ])
     library.add_note(ids["rich"], "My **own** note.\n\n\n\nIt keeps its gaps <!-- rl:notes --> and all.")
     library.add_annotation(ids["rich"], AnnotationFields("highlight", 3, (72, 300, 400, 320),

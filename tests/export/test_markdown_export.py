@@ -201,3 +201,25 @@ def test_a_full_disk_leaves_the_old_note_untouched(built, tmp_path):
         assert [p.name for p in mount.iterdir()] == [note.name]  # no temp file left behind
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+@pytest.mark.parametrize(("label", "text", "shown"), [
+    ("Figure 1", "Figure 1: Part of the literature graph.", "Part of the literature graph."),
+    ("Fig. 2", "Fig. 2. Term Definitions on an example passage.", "Term Definitions on an example passage."),
+    ("Table 3", "TABLE 3 | Results on the dev set.", "Results on the dev set."),
+    ("Figure 1", "Figure 10: Another figure.", "Figure 10: Another figure."),
+    ("Figure", "Figure 1: The architecture.", "Figure 1: The architecture."),
+    ("Figure 1", "The architecture of an ODENet.", "The architecture of an ODENet."),
+])
+def test_caption_text_does_not_repeat_its_label(label, text, shown):
+    from reader.export.markdown import caption_body
+
+    assert caption_body(label, text) == shown
+
+
+def test_exported_caption_names_its_figure_once(built, tmp_path):
+    library, ids = built
+    export_markdown(library, [ids["rich"]], tmp_path)
+    text = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "**Table 1** (p. 3): Complexity per layer." in text
+    assert "Table 1: Complexity" not in text
