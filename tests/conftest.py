@@ -7,6 +7,7 @@ Tests that use ``qtbot`` or ``qapp`` are marked ``gui`` automatically, so
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,37 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "real"
+
+
+def _import_the_installed_app():
+    """Import ``reader`` as pip installed it, not from the folder the tests sit in.
+
+    pytest puts the repository root first on ``sys.path`` (``tests`` is a package), and
+    there ``reader/`` would shadow the installed copy: the suite once passed on a source
+    tree whose wheel lacked a whole package. Once ``reader`` is imported, its submodules
+    come from the same place; ``tests.*`` still resolves through the root.
+    Child processes (``python -m reader``) get ``PYTHONSAFEPATH`` so that their working
+    folder is not put on the path either.
+    """
+    os.environ["PYTHONSAFEPATH"] = "1"
+    saved = list(sys.path)
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != REPO]
+    try:
+        import reader
+    except ImportError:
+        reader = None
+    finally:
+        sys.path[:] = saved
+    if reader is None:
+        pytest.exit("Reading List is not installed here: run the README's test command, which installs it.",
+                    returncode=4)
+    source_copy = REPO / "reader"
+    if os.environ.get("CI") and Path(reader.__file__).resolve().is_relative_to(source_copy.resolve()):
+        pytest.exit(f"CI must test the installed package, but reader was imported from the source tree "
+                    f"({reader.__file__}); install it without -e.", returncode=4)
+
+
+_import_the_installed_app()
 
 
 def pytest_collection_modifyitems(items):

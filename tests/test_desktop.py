@@ -167,7 +167,7 @@ def test_install_and_uninstall_commands_in_a_temporary_xdg_home(tmp_path):
     data_home = tmp_path / "xdg-data"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("XDG_", "READING_LIST_"))}
     # Without the venv's bin on PATH, as a desktop launcher sees it: the entry must name the real program.
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(data_home), PYTHONPATH=str(REPO),
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(data_home),
                PATH=os.pathsep.join(["/usr/bin", "/bin"]))
 
     def command(name: str) -> list[Path]:

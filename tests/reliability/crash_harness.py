@@ -40,7 +40,6 @@ def _say(**event) -> None:
 
 
 def writer(home: Path, scratch: Path, seed: int) -> None:
-    sys.path.insert(0, str(REPO))
     import pymupdf
 
     from reader.importers.pdf_files import import_pdfs
@@ -179,7 +178,6 @@ def acceptable(events: list[dict]) -> set | None:
 
 
 def verify(home: Path, history: dict[str, list[dict]], stats: KillStats) -> list[str]:
-    sys.path.insert(0, str(REPO))
     from reader.errors import NotFoundError
     from reader.library import Library
     from reader.library.backup import integrity_problem

@@ -13,7 +13,6 @@ import pytest
 
 from reader.ui.single_instance import SingleInstance, server_name_for
 
-REPO = Path(__file__).resolve().parents[2]
 
 FORWARD = """
 import sys
@@ -38,7 +37,7 @@ sys.stdin.readline()
 
 
 def python(script: str, *args: str, cwd: Path, **kw) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.Popen([sys.executable, "-c", script, *args], cwd=cwd, env=env, text=True, **kw)
 
 
@@ -123,7 +122,7 @@ def test_second_app_launch_hands_a_renamed_copy_to_the_running_window(library_ho
     import time
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("READING_LIST_")}
-    env.update(PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path / "runtime"))
     (tmp_path / "runtime").mkdir(mode=0o700)
     original = pdf_factory("Handed Over", pages=3)
     added = subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), "add", str(original)],

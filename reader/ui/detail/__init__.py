@@ -1,0 +1,1 @@
+"""The detail pane: one paper's fields, links, tags, figures and notes."""
