@@ -70,11 +70,16 @@ def _restore_library_path() -> None:
 
 
 def _gui_arguments(argv: list[str]) -> argparse.Namespace:
+    """Our options and the files to open; ``qt_options`` keeps Qt's own (``-platform xcb``, ``-reverse``)."""
+    from reader.cli import split_qt_options
+
+    qt_options, argv = split_qt_options(argv)
     parser = argparse.ArgumentParser(prog="reading-list", description="Reading List: a reading list for papers.")
     parser.add_argument("--library", metavar="DIR")
     parser.add_argument("--version", action="version", version=f"reading-list {__version__}")
     parser.add_argument("files", nargs="*", help="PDF files to open")
-    known, _qt_args = parser.parse_known_args(argv)
+    known, _unknown = parser.parse_known_args(argv)
+    known.qt_options = qt_options
     return known
 
 
@@ -111,7 +116,7 @@ def run_gui(argv: list[str]) -> int:
     from reader.ui.main_window import MainWindow
     from reader.ui.resources import app_icon
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app = QApplication.instance() or QApplication([sys.argv[0], *args.qt_options])
     app.setApplicationName("Reading List")
     app.setOrganizationName("reading-list")
     app.setApplicationVersion(__version__)

@@ -118,8 +118,42 @@ def _add_export_import_parsers(sub) -> None:
     p.add_argument("--tag", action="append", default=[], help="tag to give every imported paper (repeatable)")
 
 
+# Qt's own command-line options (QGuiApplication and QApplication), which belong to Qt
+# and not to us: "-platform xcb" must reach Qt rather than read as a command "xcb".
+# Qt also takes them with two dashes, and "-style=fusion" in one word.
+QT_OPTIONS_WITH_VALUE = frozenset({
+    "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qmljsdebugger",
+    "-qwindowgeometry", "-geometry", "-qwindowicon", "-icon", "-qwindowtitle", "-title",
+    "-style", "-stylesheet", "-session", "-display", "-name", "-font", "-fn", "-bg", "-background",
+    "-fg", "-foreground", "-btn", "-button", "-visual", "-ncols", "-cmap", "-im", "-inputstyle",
+})
+QT_FLAGS = frozenset({"-reverse", "-nograb", "-dograb", "-sync", "-widgetcount", "-testability"})
+
+
+def split_qt_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Separate Qt's options (with their values) from ours: ``(qt_options, the_rest)``."""
+    qt_options: list[str] = []
+    rest: list[str] = []
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        name = arg[1:] if arg.startswith("--") else arg
+        name = name.split("=", 1)[0]
+        if name in QT_FLAGS or (name in QT_OPTIONS_WITH_VALUE and "=" in arg):
+            qt_options.append(arg)
+        elif name in QT_OPTIONS_WITH_VALUE:
+            qt_options.extend(args[index:index + 2])
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return qt_options, rest
+
+
 def is_command(argv: Sequence[str]) -> bool:
     """True when the arguments ask for the command line rather than the window."""
+    _qt_options, argv = split_qt_options(argv)
     skip_next = False
     for arg in argv:
         if skip_next:

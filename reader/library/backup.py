@@ -24,6 +24,7 @@ from pathlib import Path
 
 from reader.errors import LibraryError
 from reader.library.lock import LibraryLock
+from reader.library.sqlite_uri import readonly_uri
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def _fingerprint(db_path: Path) -> tuple | None:
     the file; ``None`` (unreadable) never equals, so a backup is taken.
     """
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(readonly_uri(db_path), uri=True, timeout=10)
         try:
             return tuple(conn.execute(_FINGERPRINT).fetchone())
         finally:
@@ -172,7 +173,7 @@ def integrity_problem(db_path: Path, thorough: bool = True) -> str | None:
     """
     db_path = Path(db_path)
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(readonly_uri(db_path), uri=True, timeout=10)
     except sqlite3.Error as exc:
         return str(exc)
     try:
@@ -277,7 +278,7 @@ def _keep_current(db_path: Path, kept: Path) -> None:
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     _unlink(target)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
+    src = sqlite3.connect(readonly_uri(source), uri=True, timeout=10)
     try:
         dest = sqlite3.connect(target)
         try:

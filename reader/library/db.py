@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 
 
 def make_engine(db_path: Path) -> Engine:
+    # URL.create passes the path through untouched; a "sqlite:///..." string would be
+    # parsed, and "?" or "#" in a folder name would cut the path short.
     engine = create_engine(
-        f"sqlite:///{db_path}",
+        URL.create("sqlite", database=str(db_path)),
         connect_args={"check_same_thread": False, "timeout": 10},
     )
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.errors import LibraryError, SchemaTooNewError
+from reader.library.sqlite_uri import readonly_uri
 
 _V1 = """
 CREATE TABLE paper (
@@ -196,7 +197,7 @@ def check_not_newer(db_path: Path) -> int:
     if not db_path.exists():
         return 0
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(db_path), uri=True)
         try:
             version = schema_version(conn)
         finally:
