@@ -44,6 +44,9 @@ def ensure_folder(folder: Path) -> Path:
 def write_atomic(path: Path, data: bytes | str, *, skip_unchanged: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically; returns False when the file already held these bytes.
 
+    The file is for the person's own folders, so it gets their umask's permissions
+    (``reader.atomic`` says why), not the library's private 0600.
+
     Skipping unchanged files keeps modification times still, so sync tools and
     ``git status`` only see the notes that really changed.
     """
@@ -57,7 +60,7 @@ def write_atomic(path: Path, data: bytes | str, *, skip_unchanged: bool = True) 
             pass
     ensure_folder(path.parent)
     try:
-        write_bytes(path, payload, prefix=f".{path.name[:40]}.")
+        write_bytes(path, payload, prefix=f".{path.name[:40]}.", shared=True)
     except OSError as exc:
         raise ExportError(f"{path} cannot be written: {_reason(exc)}; it was left as it was.") from exc
     return True

@@ -22,7 +22,7 @@ from reader.errors import PdfError
 from reader.pdf.document import open_pdf, opened_pdf
 
 Rect = tuple[float, float, float, float]
-TITLE = "Reading List"
+TITLE = "Reading List"  # the author of a mark when the caller names no one
 NOTE_SIZE = 18.0  # points; a sticky note's rect when the app stores one
 
 _KINDS = {
@@ -118,13 +118,16 @@ def _mark_from(page: pymupdf.Page, annot: pymupdf.Annot) -> dict[str, Any] | Non
 
 
 def write_annotated_copy(source: str | os.PathLike[str], target: str | os.PathLike[str],
-                         marks: list[dict[str, Any]], password: str | None = None) -> int:
+                         marks: list[dict[str, Any]], password: str | None = None, author: str = "") -> int:
     """Write ``source`` plus ``marks`` as real annotations to ``target``; returns how many were written.
 
     The source is opened read-only and never saved; the copy goes to a temporary
     file beside ``target`` and is moved into place, so a crash leaves either the
     old target or the complete new one. Marks on pages the PDF no longer has
-    (detached) are left out.
+    (detached) are left out. ``author`` is the name other viewers show on each
+    mark ("Reading List" when empty), so a copy sent to colleagues says whose
+    notes they are. The copy is the person's own file, made with their umask's
+    permissions.
     """
     out = Path(target)
     if out.resolve() == Path(source).resolve():
@@ -136,9 +139,9 @@ def write_annotated_copy(source: str | os.PathLike[str], target: str | os.PathLi
             page_number = int(mark["page"]) - 1
             if not 0 <= page_number < doc.page_count:
                 continue
-            _add(doc[page_number], mark)
+            _add(doc[page_number], mark, author.strip() or TITLE)
             written += 1
-        with replacing(out, prefix=".annotated-", suffix=".pdf") as tmp:
+        with replacing(out, prefix=".annotated-", suffix=".pdf", shared=True) as tmp:
             doc.save(tmp, garbage=1, deflate=True)
     except PdfError:
         raise
@@ -149,7 +152,7 @@ def write_annotated_copy(source: str | os.PathLike[str], target: str | os.PathLi
     return written
 
 
-def _add(page: pymupdf.Page, mark: dict[str, Any]) -> None:
+def _add(page: pymupdf.Page, mark: dict[str, Any], author: str) -> None:
     kind, colour = mark["kind"], _rgb(mark.get("colour", ""))
     comment = mark.get("comment") or ""
     rects = [_unrotated(q, page) for q in (mark.get("quads") or ())] or [_unrotated(mark["rect"], page)]
@@ -165,7 +168,7 @@ def _add(page: pymupdf.Page, mark: dict[str, Any]) -> None:
         annot = page.add_rect_annot(rects[0])
         annot.set_border(width=1.5)
     annot.set_colors(stroke=colour)
-    annot.set_info(content=comment, title=TITLE)
+    annot.set_info(content=comment, title=author)
     annot.update()
 
 
