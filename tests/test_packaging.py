@@ -32,7 +32,14 @@ def _source_files() -> set[str]:
 
 
 def _installed_files() -> set[str]:
-    files = metadata.files(DISTRIBUTION) or []
+    """The files of the distribution beside the imported ``reader`` (the build also leaves
+    an ``.egg-info`` in the source tree, which ``metadata.files`` would find first)."""
+    import reader
+
+    site = str(Path(reader.__file__).resolve().parent.parent)
+    found = [d for d in metadata.distributions(path=[site]) if d.metadata["Name"] == DISTRIBUTION]
+    assert len(found) == 1, f"expected one {DISTRIBUTION} installed in {site}, found {len(found)}"
+    files = found[0].files or []
     return {f.as_posix() for f in files
             if f.parts and f.parts[0] == "reader" and "__pycache__" not in f.parts}
 
