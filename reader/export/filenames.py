@@ -88,3 +88,30 @@ def is_safe_name(name: str) -> bool:
         and name == unicodedata.normalize("NFC", name)
         and name == name.lower()
     )
+
+
+MAX_TITLE_NAME_BYTES = 120  # the whole name, suffix included: a deep folder path still fits everywhere
+
+
+def title_file_name(title: str, suffix: str = ".pdf", fallback: str = "paper") -> str:
+    """A file name that reads as the paper's title ("Construction of the Literature Graph.pdf").
+
+    For files a person saves and finds again by eye (an annotated copy), so case,
+    spaces and accents stay; only what some OS refuses goes: ``<>:"/\\|?*``, control
+    characters, trailing dots and spaces, reserved device names, and length beyond
+    :data:`MAX_TITLE_NAME_BYTES` with the suffix (cut at a word).
+    """
+    text = unicodedata.normalize("NFC", title)
+    text = re.sub(r"\s*:\s*", " - ", text)
+    text = "".join(" " if ch in '<>"/\\|?*' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
+    text = " ".join(text.split())
+    budget = MAX_TITLE_NAME_BYTES - len(suffix.encode("utf-8")) - len(" paper")
+    if len(text.encode("utf-8")) > budget:
+        cut = text.encode("utf-8")[:budget].decode("utf-8", "ignore")
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    text = text.strip(" .-")
+    if not text:
+        text = fallback
+    if text.split(".")[0].lower() in _RESERVED:
+        text = f"{text} paper"
+    return text + suffix

@@ -296,7 +296,7 @@ class AnnotationController(QObject):
     # annotated copy -------------------------------------------------------------------------
 
     def ask_save_copy(self) -> None:
-        suggested = Path.home() / f"{self.tab.pdf_path.stem} (annotated).pdf"
+        suggested = Path.home() / self._copy_name()
         dialog = QFileDialog(self.tab, "Save annotated copy", str(suggested), "PDF files (*.pdf)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("pdf")
@@ -304,6 +304,16 @@ class AnnotationController(QObject):
         dialog.finished.connect(dialog.deleteLater)
         self.save_dialog = dialog
         dialog.open()
+
+    def _copy_name(self) -> str:
+        """The paper's title as a file name: the stored PDF is named by its hash, which says nothing."""
+        from reader.export.filenames import title_file_name
+
+        try:
+            title = self.library.paper(self.paper_id).title
+        except Exception:  # the paper went away meanwhile: the file's own name will do
+            title = self.tab.pdf_path.stem
+        return title_file_name(title, " (annotated).pdf")
 
     def save_copy(self, target: Path) -> None:
         """Write the copy in a worker process (never this one: PyMuPDF holds the GIL)."""
@@ -315,7 +325,10 @@ class AnnotationController(QObject):
                   "quote": r.quote, "comment": r.comment} for r in self.store.records if not r.detached]
         pool = self._worker()
         password = self.tab._password
-        work = lambda: pool.call(source, WRITER, str(source), str(target), marks, password)  # noqa: E731
+        from reader.settings import user_name
+
+        author = user_name()
+        work = lambda: pool.call(source, WRITER, str(source), str(target), marks, password, author)  # noqa: E731
         done = lambda count: self._copy_done(str(target), count)  # noqa: E731
         if self.runner is not None:
             self.runner.run(work, done, lambda exc: self._copy_failed(exc), lane="work")
