@@ -33,6 +33,7 @@ from reader.ui.library_commands import LibraryCommands
 from reader.ui.opening import PaperOpening, viewer_of
 from reader.ui.papers.model import PaperTableModel
 from reader.ui.papers.view import PaperTableView
+from reader.ui.shortcuts import distinct
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
 from reader.ui.welcome import WelcomePage
@@ -63,6 +64,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.import_job = ImportJob(library, self.runner, self.extraction_pool, self)
         self.import_job.progress.connect(self._on_import_progress)
         self.import_job.finished.connect(self._on_import_finished)
+        self.import_job.finished.connect(self._focus_added_papers)
 
         self.model = PaperTableModel(library, self)
         self.table = PaperTableView(self.model)
@@ -162,9 +164,12 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        redo.setShortcuts(distinct("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
+        # Ctrl+F and Delete belong to the library here; a viewer tab has its own Find and Delete mark
         self.find_action = self._action("&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.trash_action = self._action("&Move to Trash", self.trash_selected, QKeySequence.StandardKey.Delete)
+        self.trash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.restore_action = self._action("&Restore from Trash", self.restore_selected)
         self.empty_trash_action = self._action("&Empty Trash…", self.empty_trash)
         edit_menu = menu.addMenu("&Edit")
@@ -206,7 +211,12 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         sidebar_action.setChecked(True)
         view_menu.addAction(sidebar_action)
         help_menu = menu.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts,
+                                             QKeySequence.StandardKey.HelpContents, "Every key, made from the menus")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About Reading List", self.show_about))
+        for place in (self.library_stack, self.sidebar, self.search, self.tabs.tabBar()):
+            QWidget.addAction(place, self.find_action)
 
         for action in (self.open_action, None, *self.status_actions, None, self.export_markdown_action, None,
                        self.trash_action, self.restore_action):
@@ -287,6 +297,17 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
     def _run_search(self) -> None:
         view, tag = self.sidebar.current_filter()
         self._apply_filter(view, tag)
+
+    def _focus_added_papers(self, outcomes: list, _cancelled: bool) -> None:
+        """After Ctrl+O the paper just added is selected; give the table the focus so Enter opens it.
+
+        Not while the reader is elsewhere: in another tab, or typing in the detail pane.
+        """
+        focus = self.focusWidget()  # the window's, also while a dialog or another app is in front
+        typing = focus is not None and self.detail.isAncestorOf(focus)
+        if any(o.ok for o in outcomes) and self.tabs.currentIndex() == 0 and not typing \
+                and self.table.current_paper_id():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         viewer = viewer_of(self.tabs.currentWidget())
@@ -452,6 +473,12 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         if self._owns_render_client and self._render_client is not None:
             self._render_client.shutdown()
             self._render_client = None
+
+    def show_shortcuts(self) -> None:
+        from reader.ui.shortcuts_sheet import ShortcutsSheet
+
+        self.shortcuts_sheet = ShortcutsSheet.for_window(self)
+        self.shortcuts_sheet.show()
 
     def show_about(self) -> None:
         log_line = f"<br>Log file: {self.log_file}" if self.log_file else ""

@@ -39,14 +39,15 @@ class AddPaperDialog(QDialog):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setPlaceholderText("TL;DR: what the paper does and why it matters.")
         self.summary_edit.setMaximumHeight(100)
-        for label, widget in (("&Title", self.title_edit), ("&Authors", self.authors_edit), ("&Year", self.year_spin),
+        self.summary_edit.setTabChangesFocus(True)  # Tab leaves the summary for the buttons, as in the other fields
+        for label, widget in (("&Title", self.title_edit), ("A&uthors", self.authors_edit), ("&Year", self.year_spin),
                               ("&Venue", self.venue_edit), ("&Paper URL", self.url_edit),
                               ("&Code URL", self.code_edit), ("&DOI", self.doi_edit), ("ar&Xiv id", self.arxiv_edit),
                               ("Ta&gs", self.tags_edit), ("&Status", self.status_combo),
                               ("Su&mmary", self.summary_edit)):
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add")  # Alt+A; so Authors is Alt+U
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

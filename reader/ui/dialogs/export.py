@@ -100,7 +100,7 @@ class ExportDialog(QDialog):
         formats = QVBoxLayout()
         formats.addWidget(self.markdown_radio)
         formats.addWidget(self.bibtex_radio)
-        form.addRow("Format:", formats)
+        form.addRow("Format:", formats)  # the radio buttons carry their own mnemonics
         scope = QVBoxLayout()
         scope.addWidget(self.selection_radio)
         tag_row = QHBoxLayout()
@@ -110,6 +110,7 @@ class ExportDialog(QDialog):
         scope.addWidget(self.library_radio)
         form.addRow("Papers:", scope)
         self.target_label = QLabel()
+        self.target_label.setBuddy(self.target_edit)  # Alt+F reaches the path without Choose…
         target = QHBoxLayout()
         target.addWidget(self.target_edit, 1)
         target.addWidget(self.browse_button)
@@ -144,7 +145,9 @@ class ExportDialog(QDialog):
 
     def _format_changed(self, *_args) -> None:
         fmt = self.format()
-        self.target_label.setText("Folder:" if fmt == MARKDOWN else "File:")
+        self.target_label.setText("&Folder:" if fmt == MARKDOWN else "&File:")
+        self.target_edit.setToolTip("Type a path, or Choose…; a folder that does not exist yet is created"
+                                    if fmt == MARKDOWN else "Type a path, or Choose…")
         remembered = str(self._settings.value(_KEYS[fmt], "") or "")
         if not remembered:
             home = Path.home()
@@ -152,11 +155,13 @@ class ExportDialog(QDialog):
         self.target_edit.setText(remembered)
 
     def _browse(self) -> None:
-        current = self.target_edit.text()
+        text = self.target_edit.text()
         if self.format() == MARKDOWN:
-            chosen = QFileDialog.getExistingDirectory(self, "Export notes to folder", current)
+            chosen = QFileDialog.getExistingDirectory(self, "Export notes to folder", _nearest_existing(text))
         else:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export BibTeX", current, "BibTeX (*.bib)")
+            typed = Path(text.strip() or "reading-list.bib")
+            start = str(Path(_nearest_existing(str(typed.parent))) / typed.name)
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export BibTeX", start, "BibTeX (*.bib)")
         if chosen:
             self.target_edit.setText(chosen)
 
@@ -235,6 +240,14 @@ class ExportDialog(QDialog):
         if self.running:  # closing mid-export: stop at the next paper, files so far are whole
             self.cancel()
         super().reject()
+
+
+def _nearest_existing(text: str) -> str:
+    """The typed path, or its closest folder that exists: the choosers cannot start in a missing one."""
+    path = Path(text.strip() or str(Path.home())).expanduser()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return str(path)
 
 
 def open_export_dialog(parent: QWidget, library: Library, runner: TaskRunner, settings: QSettings, *,

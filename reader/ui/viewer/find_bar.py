@@ -1,10 +1,22 @@
-"""Find-in-document bar: Enter for next hit, Shift+Enter for previous, "4 of 23"."""
+"""Find-in-document bar: Enter for next hit, Shift+Enter for previous, "4 of 23".
+
+The current hit is also the page's selection (the view selects it, as a browser's
+find does), so Esc, which returns to the page, leaves it ready for H, U or S.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStyle, QToolButton, QWidget
+
+
+# The bar's keys, for the shortcuts sheet; _QueryEdit.keyPressEvent below is what they do.
+FIND_BAR_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Find, then go to the next match (it becomes the selection)", ("Return",)),
+    ("Go to the previous match", ("Shift+Return",)),
+    ("Back to the page, the match still selected", ("Esc",)),
+)
 
 
 class _QueryEdit(QLineEdit):
@@ -29,6 +41,8 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.edit = _QueryEdit(self)
         self.edit.setPlaceholderText("Find in document")
+        self.edit.setToolTip("Enter: next match, Shift+Enter: previous; Esc: back to the page with the match "
+                             "selected, so H highlights it")
         self.edit.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
         self.count_label.setMinimumWidth(80)

@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QPainter, QWheelEvent
+from PySide6.QtGui import QAction, QColor, QImage, QKeyEvent, QKeySequence, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from reader.pdf.geometry import RenderKey, bucket_scale, clamp_zoom, next_zoom, previous_zoom
@@ -27,8 +27,20 @@ from reader.ui.viewer.page_layout import PageLayout
 from reader.ui.viewer.pdf_paint import paint_view
 from reader.ui.viewer.pdf_text import SAFE_SCHEMES, TextAndLinks
 from reader.ui.viewer.render_client import RenderClient
+from reader.ui.viewer import word_caret
 
-__all__ = ["PdfView", "SAFE_SCHEMES"]
+__all__ = ["PdfView", "SAFE_SCHEMES", "READING_KEYS"]
+
+# The page's own keys, handled in keyPressEvent (scrolling, not commands, so not actions).
+# The shortcuts sheet lists them from here; tests/ui/test_keyboard.py presses every one of them.
+READING_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Next screen", ("Space", "PgDown")),
+    ("Previous screen", ("Shift+Space", "PgUp")),
+    ("Scroll down / up", ("Down", "Up")),
+    ("Previous / next page (or scroll sideways when zoomed in)", ("Left", "Right")),
+    ("First page", ("Home",)),
+    ("Last page", ("End",)),
+)
 
 SETTLE_MS = 400
 FIT_WIDTH_ZOOM, FIT_PAGE_ZOOM = 0.0, -1.0  # stored in paper.last_zoom in place of a percentage
@@ -66,6 +78,10 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         self._press_link: dict[str, Any] | None = None
         self._press_pos = QPointF()
         self._flash: tuple[int, tuple] | None = None
+        self._caret_anchor: tuple[int, int] | None = None  # keyboard selection: fixed end (page, word)
+        self._caret: tuple[int, int] | None = None  # keyboard selection: moving end
+        self._caret_for: dict[int, tuple[int, int]] = {}  # the selection those two describe
+        self._pending_hit = -1  # a find hit to select once its page's words arrive
         self.history: list[tuple[int, float]] = []
         self.overlay_painters: list = []  # callables (painter, page, to_view) drawn under the selection
         self.first_paint_with_page: float | None = None
@@ -88,6 +104,7 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         client.page_info_ready.connect(self._on_page_info)
         client.document_details.connect(self._on_details)
         client.restarted.connect(self._on_restarted)
+        self._build_selection_actions()
 
     # document ------------------------------------------------------------------
 
@@ -99,6 +116,8 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         self._links.clear()
         self._info_pending.clear()
         self._selection.clear()
+        self._caret_for = {}
+        self._pending_hit = -1
         self._hits = []
         self.fit_mode = "page" if zoom == FIT_PAGE_ZOOM else None if zoom else "width"
         self._apply_zoom(self._fit_zoom() if self.fit_mode else zoom, keep=False)
@@ -262,9 +281,11 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
             self.go_to_page(0)
         elif key == Qt.Key.Key_End:
             self.go_to_page(self.page_count() - 1)
-        elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+        elif key == Qt.Key.Key_Escape and self._selection:
+            self.clear_selection()
+        elif key == Qt.Key.Key_PageDown or (key == Qt.Key.Key_Space and not mods & Qt.KeyboardModifier.ShiftModifier):
             vbar.setValue(vbar.value() + vbar.pageStep() - 30)
-        elif key == Qt.Key.Key_PageUp:
+        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_Space):
             vbar.setValue(vbar.value() - vbar.pageStep() + 30)
         elif key == Qt.Key.Key_Down:
             vbar.setValue(vbar.value() + vbar.singleStep())
@@ -288,6 +309,117 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
             event.accept()
             return
         super().wheelEvent(event)
+
+    # selecting from the keyboard -----------------------------------------------------
+
+    def _build_selection_actions(self) -> None:
+        """Shift with the arrows moves the selection's end as in a text editor, by word and by line.
+
+        Actions (not keyPressEvent), so the shortcuts sheet and the clash test see them.
+        """
+        for text, keys, slot in (
+            ("Select the next word", ["Shift+Right", "Ctrl+Shift+Right"], lambda: self.extend_selection("word", 1)),
+            ("Select back a word", ["Shift+Left", "Ctrl+Shift+Left"], lambda: self.extend_selection("word", -1)),
+            ("Select to the line below", ["Shift+Down"], lambda: self.extend_selection("line", 1)),
+            ("Select to the line above", ["Shift+Up"], lambda: self.extend_selection("line", -1)),
+            ("Select to the end of the line", ["Shift+End"], lambda: self.extend_selection("edge", 1)),
+            ("Select to the start of the line", ["Shift+Home"], lambda: self.extend_selection("edge", -1)),
+        ):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    def select_hit(self, index: int) -> bool:
+        """Make find hit ``index`` the selection, so H, U and S mark it and Shift+arrows adjust it.
+
+        Its page's words may not have arrived yet (the hit was just scrolled to); then the
+        hit is selected when they do.
+        """
+        if not 0 <= index < len(self._hits):
+            return False
+        page, rect = self._hits[index]
+        words = self._words.get(page)
+        if words is None:
+            self._pending_hit = index
+            self._request_info(page)
+            return False
+        self._pending_hit = -1
+        span = word_caret.words_in_rect(words, rect)
+        if span is None:
+            return False
+        self._set_keyboard_selection((page, span[0]), (page, span[1]))
+        return True
+
+    def show_hit(self, index: int) -> None:
+        """Scroll to a find hit and select it, as a browser's find does: Esc then leaves it selected."""
+        super().show_hit(index)
+        if index >= 0:
+            self.select_hit(index)
+
+    def extend_selection(self, how: str, direction: int) -> None:
+        """Move the selection's moving end by a word, a line, or to the line's edge (``how``)."""
+        if self.layout_ is None:
+            return
+        if self._selection != self._caret_for or self._caret is None:
+            if not self._adopt_selection():
+                return
+        assert self._caret is not None and self._caret_anchor is not None
+        count = self.page_count()
+        if how != "edge":
+            missing = word_caret.needed_page(self._words, self._caret, direction, count)
+            if missing is not None:
+                self._request_info(missing)
+                self.status_message.emit("Reading the next page's text…")
+                return
+        if how == "word":
+            caret = word_caret.step_word(self._words, self._caret, direction, count)
+        elif how == "line":
+            caret = word_caret.step_line(self._words, self._caret, direction, count)
+        else:
+            caret = word_caret.line_edge(self._words, self._caret, end=direction > 0)
+        self._set_keyboard_selection(self._caret_anchor, caret)
+        self._reveal_word(*caret)
+
+    def _adopt_selection(self) -> bool:
+        """Start from the mouse's selection (its end moves), or with none from the first word in view."""
+        if self._selection:
+            first, last = min(self._selection), max(self._selection)
+            self._caret_anchor, self._caret = (first, self._selection[first][0]), (last, self._selection[last][1])
+            self._caret_for = dict(self._selection)
+            return True
+        page = self._page
+        words = self._words.get(page)
+        if not words:
+            self._request_info(page)
+            return False
+        top = self.verticalScrollBar().value()
+        _, top_pt = self.layout_.to_page(page, 0, top)
+        index = next((i for i, w in enumerate(words) if w[1] >= top_pt), 0)
+        self._set_keyboard_selection((page, index), (page, index))
+        return False  # the first key press selects the first word; the next ones move
+
+    def _set_keyboard_selection(self, anchor: tuple[int, int], caret: tuple[int, int]) -> None:
+        self._caret_anchor, self._caret = anchor, caret
+        self._selection = word_caret.selection_between(self._words, anchor, caret)
+        self._caret_for = dict(self._selection)
+        self.viewport().update()
+
+    def _request_info(self, page: int) -> None:
+        if self.doc_id is not None and page not in self._info_pending and page not in self._words:
+            self._info_pending.add(page)
+            self.client.request_page_info(self.doc_id, page)
+
+    def _reveal_word(self, page: int, index: int) -> None:
+        words = self._words.get(page) or []
+        if not 0 <= index < len(words) or self.layout_ is None:
+            return
+        _, top = self.layout_.from_page(page, 0, words[index][1])
+        _, bottom = self.layout_.from_page(page, 0, words[index][3])
+        vbar, height = self.verticalScrollBar(), self.viewport().height()
+        if top < vbar.value() + 10 or bottom > vbar.value() + height - 10:
+            vbar.setValue(round(top - height / 3))
 
     # rendering -------------------------------------------------------------------
 
@@ -343,6 +475,8 @@ class PdfView(TextAndLinks, QAbstractScrollArea):
         if doc_id == self.doc_id:
             self._info_pending.discard(page)
             self._keep_words(page, payload)
+            if 0 <= self._pending_hit < len(self._hits) and self._hits[self._pending_hit][0] == page:
+                self.select_hit(self._pending_hit)
 
     def _on_details(self, doc_id: int, info: dict) -> None:
         """The real page sizes: re-lay out, keeping the point at the top of the viewport where it is."""

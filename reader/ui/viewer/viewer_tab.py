@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from reader.ui.viewer.find_bar import FindBar
 from reader.ui.viewer.figure_preview import FigurePreview
+from reader.ui.viewer.mark_keys import MarkKeys
 from reader.ui.viewer.outline import OutlineView
 from reader.ui.viewer.pdf_view import PdfView
 from reader.ui.viewer.render_client import RenderClient
@@ -66,6 +67,7 @@ class ViewerTab(ViewerToolbar, QWidget):
 
             self.paper_id = paper_id
             self.annotations = AnnotationController(self, library, paper_id, runner)
+            self.mark_keys = MarkKeys(self.annotations)
             self.figures = FiguresPanel(library, paper_id, self)
             self.side.addTab(self.figures, "Figures")
             self.figures.figure_clicked.connect(self.show_figure)
