@@ -180,10 +180,92 @@ def _step_3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_annotation_paper ON annotation (paper_id, page, y0)")
 
 
+_V4_TABLES = {
+    "paper": ("""
+        CREATE TABLE paper_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL DEFAULT '',
+            authors_display TEXT NOT NULL DEFAULT '',
+            year INTEGER,
+            venue TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            doi TEXT NOT NULL DEFAULT '',
+            arxiv_id TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            code_url TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'to_read' CHECK (status IN ('to_read', 'reading', 'read')),
+            rating INTEGER NOT NULL DEFAULT 0,
+            added_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL,
+            last_opened_at DATETIME,
+            pdf_path TEXT NOT NULL DEFAULT '',
+            pdf_hash TEXT NOT NULL DEFAULT '',
+            page_count INTEGER NOT NULL DEFAULT 0,
+            last_page INTEGER NOT NULL DEFAULT 0,
+            last_zoom FLOAT NOT NULL DEFAULT 0,
+            trashed_at DATETIME,
+            edited_fields TEXT NOT NULL DEFAULT ''
+        )""", (
+        "CREATE INDEX ix_paper_pdf_hash ON paper (pdf_hash)",
+        "CREATE INDEX ix_paper_added ON paper (added_at)",
+        "CREATE INDEX ix_paper_trash_status ON paper (trashed_at, status)",
+        "CREATE INDEX ix_paper_title ON paper (title COLLATE NOCASE)",
+        "CREATE INDEX ix_paper_authors ON paper (authors_display COLLATE NOCASE)",
+        "CREATE INDEX ix_paper_year ON paper (year)",
+    )),
+    "note": ("""
+        CREATE TABLE note_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+            body TEXT NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL
+        )""", ("CREATE INDEX ix_note_paper_id ON note (paper_id)",)),
+    "figure_caption": ("""
+        CREATE TABLE figure_caption_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+            label TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'figure',
+            number TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            page INTEGER NOT NULL DEFAULT 0,
+            x0 FLOAT, y0 FLOAT, x1 FLOAT, y1 FLOAT,
+            region_x0 FLOAT, region_y0 FLOAT, region_x1 FLOAT, region_y1 FLOAT,
+            thumbnail TEXT NOT NULL DEFAULT ''
+        )""", ("CREATE INDEX ix_figure_caption_paper_id ON figure_caption (paper_id)",)),
+}
+
+
+def _step_4(conn: sqlite3.Connection) -> None:
+    """Paper, note and caption ids are never handed out twice, as step 3 did for annotations.
+
+    A paper's id names its sidecar (``papers/<id>.json``) and its ``reading-list://`` links
+    in exported notes; a reused id let a new paper overwrite the sidecar of a deleted one
+    (the recovery copy) and sent old links to the wrong paper. A reused note id let a
+    rebuild from stale sidecars hand one paper's note to another. Each table is rebuilt
+    with every row and id kept; foreign keys are off during migrations (``migrate``), so
+    dropping the old ``paper`` table cascades to nothing, and the check below proves
+    every reference still holds.
+    """
+    for table, (create, indexes) in _V4_TABLES.items():
+        conn.execute(create)
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+        conn.execute(f"INSERT INTO {table}_v4 ({columns}) SELECT {columns} FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE {table}_v4 RENAME TO {table}")
+        for statement in indexes:
+            conn.execute(statement)
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise LibraryError(f"the upgrade to schema 4 found {len(broken)} rows pointing at nothing; nothing was changed")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _step_1),
     (2, _step_2),
     (3, _step_3),
+    (4, _step_4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

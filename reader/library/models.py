@@ -19,6 +19,7 @@ from reader.library.status import Status
 
 class Paper(SQLModel, table=True):
     __tablename__ = "paper"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 4)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = ""
@@ -76,6 +77,7 @@ class PaperTag(SQLModel, table=True):
 
 class Note(SQLModel, table=True):
     __tablename__ = "note"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 4)
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")
@@ -86,6 +88,7 @@ class Note(SQLModel, table=True):
 
 class FigureCaption(SQLModel, table=True):
     __tablename__ = "figure_caption"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused (migration 4)
 
     id: int | None = Field(default=None, primary_key=True)
     paper_id: int = Field(foreign_key="paper.id", index=True, ondelete="CASCADE")

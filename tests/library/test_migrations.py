@@ -109,3 +109,49 @@ def test_upgrade_to_v3_keeps_every_mark_and_its_id(library_home):
         lib.delete_annotation(7)
         assert lib.add_annotation(1, AnnotationFields("note", 1, (0, 0, 10, 10))).id == 8  # not 7 again
     assert (library_home / "library.sqlite3.before-upgrade-from-v2.bak").exists()
+
+
+def test_ids_of_deleted_papers_notes_and_captions_are_never_given_again(library_home):
+    """A paper's id names its sidecar and its links in exported notes; a note's id is how a
+    rebuild tells notes apart. Reusing either let one paper's records land on another."""
+    with Library.open(library_home) as lib:
+        first = lib.add_paper(PaperFields(title="Emptied from the trash"))
+        note = lib.add_note(first, "gone")
+        lib.trash([first])
+        lib.empty_trash()
+        second = lib.add_paper(PaperFields(title="Added after"))
+        assert second != first
+        assert lib.add_note(second, "new").id != note.id
+
+
+def test_upgrade_to_v4_keeps_every_paper_note_and_caption_with_its_id(library_home):
+    db = library_home / "library.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    for version, step in MIGRATIONS:
+        if version <= 3:
+            step(conn)
+    conn.execute("PRAGMA user_version = 3")
+    for paper_id in (2, 9):
+        conn.execute("INSERT INTO paper (id, title, added_at, updated_at) VALUES (?, ?, '2020-01-01', '2020-01-01')",
+                     (paper_id, f"Paper {paper_id}"))
+        conn.execute("INSERT INTO paper_fts (rowid, title) VALUES (?, ?)", (paper_id, f"Paper {paper_id}"))
+        conn.execute("INSERT INTO note (id, paper_id, body, created_at, updated_at)"
+                     " VALUES (?, ?, ?, '2020-01-01', '2020-01-01')", (paper_id * 10, paper_id, f"note of {paper_id}"))
+        conn.execute("INSERT INTO figure_caption (id, paper_id, label, text) VALUES (?, ?, 'Figure 1', ?)",
+                     (paper_id * 100, paper_id, f"caption of {paper_id}"))
+        conn.execute("INSERT INTO annotation (paper_id, kind, page, x0, y0, x1, y1, created_at, updated_at)"
+                     " VALUES (?, 'highlight', 1, 0, 0, 1, 1, '2020-01-01', '2020-01-01')", (paper_id,))
+    conn.close()
+    with Library.open(library_home) as lib:
+        for paper_id in (2, 9):
+            paper = lib.paper(paper_id)
+            assert paper.title == f"Paper {paper_id}"
+            assert [(n.id, n.body) for n in paper.notes] == [(paper_id * 10, f"note of {paper_id}")]
+            assert [(c.id, c.text) for c in paper.captions] == [(paper_id * 100, f"caption of {paper_id}")]
+            assert len(lib.annotations(paper_id)) == 1
+        lib.trash([9])
+        lib.empty_trash()
+        assert lib.add_paper(PaperFields(title="New")) == 10  # not 9 again
+    check = sqlite3.connect(db)
+    assert check.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert check.execute("SELECT COUNT(*) FROM annotation").fetchone()[0] == 1
