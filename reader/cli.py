@@ -326,9 +326,9 @@ def _cmd_empty_trash(library, args) -> int:
 def _cmd_load_sample(library, args) -> int:
     from reader.importers.sample import load_sample
 
-    for paper_id in load_sample(library):
-        print(paper_id)
-    return EXIT_OK
+    result = load_sample(library)
+    print(result.describe())
+    return EXIT_OK if not result.failed else EXIT_ERROR
 
 
 def _cmd_captions(library, args) -> int:

@@ -140,7 +140,40 @@ class LibraryCommands:
     def load_sample(self) -> None:
         from reader.importers.sample import load_sample
 
-        self.write(lambda: load_sample(self.library), lambda ids: (self.refresh(), ids and self.table.select_paper(ids[0])))
+        self.statusBar().showMessage("Loading the sample reading list…")
+        self.write(lambda: load_sample(self.library), self._sample_loaded, "The sample reading list")
+
+    def _sample_loaded(self, result) -> None:
+        self.refresh()
+        if result.first is not None:
+            self.table.select_paper(result.first)
+        self.statusBar().showMessage(result.describe(), 8000)
+
+    def ask_user_name(self) -> None:
+        """Edit → Your Name…: the author other viewers show on marks in an annotated copy."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from reader.settings import user_name
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Your Name")
+        dialog.setLabelText("Annotated copies name you as the author of your marks.\n"
+                            "Leave it empty to use your account's name.")
+        dialog.setTextValue(user_name())
+        dialog.textValueSelected.connect(self._set_user_name)
+        dialog.finished.connect(dialog.deleteLater)
+        self.name_dialog = dialog
+        dialog.open()
+
+    def _set_user_name(self, name: str) -> None:
+        from reader.settings import set_user_name, user_name
+
+        try:
+            set_user_name(name)
+        except OSError as exc:
+            self.warn("Reading List", f"Your name could not be saved: {exc.strerror or exc}.")
+            return
+        self.statusBar().showMessage(f"Marks in annotated copies will name {user_name()}.", 6000)
 
     def verify_library(self) -> None:
         """The full integrity check, off the GUI thread; on damage, offer the newest good backup."""

@@ -176,6 +176,10 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         for action in (undo, redo, None, self.find_action, None, self.trash_action, self.restore_action,
                        self.empty_trash_action):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+        self.user_name_action = self._action("Your &Name…", self.ask_user_name,
+                                             tip="The author named on your marks in annotated copies")
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.user_name_action)
 
         self.add_to_list_action = self._action("Add Open PDF to Reading &List", self._add_unlisted)
         self.add_to_list_action.setEnabled(False)
