@@ -47,6 +47,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from app_launch import (LOADER_ERRORS, SMOKE_TEST, isolated_env, on_display, run, smoke_report, tail,
+                        xvfb_display)
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "real" / "papers"
 GUI_TIMEOUT_S = 90  # the app gives up by itself after 60 s
@@ -88,21 +91,6 @@ def pick_pdf(folder: Path) -> Path:
     return target
 
 
-def run(program: list[str], args: list[str], env: dict[str, str], timeout: float) -> tuple[int | None, str, str, float]:
-    """(exit status or None on time-out, stdout, stderr, seconds); a program that hangs is killed."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([*program, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # its own process group, so a hang can be killed whole
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        status: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        out, err = proc.communicate()
-        status = None
-    return status, out, err, time.perf_counter() - start
-
-
 def leftovers(binary: Path) -> list[int]:
     """Processes still running this binary (a render or pool child that outlived the app)."""
     pids = []
@@ -113,10 +101,6 @@ def leftovers(binary: Path) -> list[int]:
         except OSError:
             continue
     return pids
-
-
-def tail(text: str, lines: int = 15) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 # Libraries a bundled file may take from the system rather than the bundle: glibc, the parts
@@ -205,7 +189,7 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
     import queue
     import threading
 
-    first = subprocess.Popen([*program, "--library", str(library)], env={**env, "READING_LIST_SMOKE_TEST": "1"},
+    first = subprocess.Popen([*program, "--library", str(library)], env={**env, SMOKE_TEST: "1"},
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -243,7 +227,8 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
             first_status = first.wait(timeout=30)
         except subprocess.TimeoutExpired:
             first_status = None
-        ok = first_status == 0 and bool(result) and result.startswith("smoke-ok")
+        report = smoke_report(result or "")
+        ok = first_status == 0 and report is not None and report.ok and report.file == pdf.resolve()
         check(ok, what, f"second exited 0 in {seconds:.1f} s; first: {result} (exit {first_status})" if result
               else f"the first window never opened it (exit {first_status}): {tail(first.stderr.read())}")
     finally:
@@ -255,34 +240,18 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
 def on_x_server(program: list[str], work: Path, env: dict[str, str]) -> None:
     """Start the window on Xvfb with Qt's xcb platform, to first paint; loader errors fail it."""
     what = "starts on an X server (xcb platform, GL from the system)"
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    os.close(write_end)
     try:
-        with os.fdopen(read_end) as pipe:
-            display = pipe.readline().strip()  # Xvfb writes its display number once it accepts clients
-        if not display:
-            check(False, what, "Xvfb did not start")
-            return
-        x_env = {key: value for key, value in env.items() if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
-        x_env.update(DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", READING_LIST_STARTUP_PROBE="1")
-        status, out, err, seconds = run(program, ["--library", str(work / "x-library")], x_env, GUI_TIMEOUT_S)
-        loader_errors = [line for line in err.splitlines() if re.search(
-            r"could not (load|find) the Qt platform plugin|error while loading shared|undefined symbol"
-            r"|version `\S+' not found|MESA-LOADER: failed|libGL error", line, re.I)]
-        painted = status == 0 and "first-paint-epoch" in out
-        check(painted and not loader_errors, what,
-              f"first paint after {seconds:.1f} s" if painted and not loader_errors
-              else f"exit {status}: {tail(chr(10).join(loader_errors) or out + err)}")
-    finally:
-        os.killpg(xvfb.pid, 15)
-        try:
-            xvfb.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(xvfb.pid, 9)
-            xvfb.wait()
+        with xvfb_display() as display:
+            x_env = {**on_display(env, display), "READING_LIST_STARTUP_PROBE": "1"}
+            status, out, err, seconds = run(program, ["--library", str(work / "x-library")], x_env, GUI_TIMEOUT_S)
+    except RuntimeError as exc:
+        check(False, what, str(exc))
+        return
+    loader_errors = [line for line in err.splitlines() if LOADER_ERRORS.search(line)]
+    painted = status == 0 and "first-paint-epoch" in out
+    check(painted and not loader_errors, what,
+          f"first paint after {seconds:.1f} s" if painted and not loader_errors
+          else f"exit {status}: {tail(chr(10).join(loader_errors) or out + err)}")
 
 
 def main() -> int:
@@ -304,12 +273,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="reading-list-smoke-") as tmp:
         work = Path(tmp)
-        env = {key: value for key, value in os.environ.items() if not key.startswith("READING_LIST_")}
-        env.update(QT_QPA_PLATFORM="offscreen", HOME=str(work / "home"), XDG_CONFIG_HOME=str(work / "config"),
-                   XDG_DATA_HOME=str(work / "data"), XDG_STATE_HOME=str(work / "state"),
-                   XDG_CACHE_HOME=str(work / "cache"), XDG_RUNTIME_DIR=str(work / "runtime"))
-        for key in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
-            Path(env[key]).mkdir(mode=0o700)
+        env = isolated_env(work)
         pdf = pick_pdf(work)
 
         # 1. --version
@@ -318,18 +282,18 @@ def main() -> int:
 
         # 2. the window opens the PDF: render process and extraction pool start
         status, out, err, seconds = run(program, ["--library", str(work / "gui-library"), str(pdf)],
-                                        {**env, "READING_LIST_SMOKE_TEST": "1"}, GUI_TIMEOUT_S)
-        line = next((text for text in out.splitlines() if text.startswith(("smoke-ok", "smoke-failed"))), "")
-        match = re.fullmatch(r"smoke-ok pages=(\d+) extracted-pages=(\d+) paper=\S+ env=(\S+)", line)
-        opened = status == 0 and match is not None and int(match[1]) > 0 and match[1] == match[2]
-        detail = f"{line} (exit {status}, {seconds:.1f} s)" if line else (
+                                        {**env, SMOKE_TEST: "1"}, GUI_TIMEOUT_S)
+        report = smoke_report(out)
+        opened = (status == 0 and report is not None and report.ok and bool(report.pages)
+                  and report.pages == report.extracted_pages and report.page == 1 and report.file == pdf.resolve())
+        detail = f"{report.line} (exit {status}, {seconds:.1f} s)" if report else (
             f"exit {status} after {seconds:.1f} s" + (" (killed: time-out)" if status is None else ""))
         if not check(opened, "window opens the PDF, renders page 1, extraction pool reads it", detail):
             print(tail(out + "\n" + err, 30))
         else:
             if "Traceback" in err:
                 check(False, "no traceback on stderr", tail(err))
-            check(match[3] == "clean", "programs the app starts get the system's library path", match[3])
+            check(report.env == "clean", "programs the app starts get the system's library path", report.env)
         if binary is not None:
             no_strays(binary)
 

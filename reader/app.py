@@ -216,12 +216,13 @@ def _report_first_paint(window) -> None:
 
 
 def _smoke_test(window) -> None:
-    """For packaging/smoke_test.py: print "smoke-ready" once the window is up (and listening
-    for a second launch); once a PDF (given on the command line, or handed over by a second
-    launch) has its first page rendered by the render process and the extraction pool has
-    read it, print "smoke-ok ..." and quit; after 60 s without that, print "smoke-failed ..."
-    and exit 1. "env=clean" says no bundle path leaks into the environment of programs the
-    app starts."""
+    """For packaging/smoke_test.py and tests/test_installed_app.py: print "smoke-ready" once
+    the window is up (and listening for a second launch); once a PDF (given on the command
+    line or as a link, or handed over by a second launch) has the page it opened at rendered
+    by the render process and painted in the window, and the extraction pool has read it,
+    print "smoke-ok ..." and quit; after 60 s without that, print "smoke-failed ..." and exit
+    1. "env=clean" says no bundle path leaks into the environment of programs the app
+    starts; "page" is that page (1-based) and "file" the PDF shown, as a file: URL."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -245,8 +246,9 @@ def _smoke_test(window) -> None:
         tab = window.tabs.currentWidget()
         viewer = getattr(tab, "viewer", tab)  # an UnlistedTab wraps its ViewerTab
         if hasattr(viewer, "is_loaded") and viewer.is_loaded():
-            first_page = RenderKey(viewer.view.doc_id, 0, 1.0, 0, viewer.view.dark)
-            if viewer.client.cache.closest(first_page) is not None:  # any scale of page 1
+            shown = RenderKey(viewer.view.doc_id, viewer.current_page(), 1.0, 0, viewer.view.dark)
+            painted = viewer.view.first_paint_with_page is not None
+            if painted and viewer.client.cache.closest(shown) is not None:  # any scale of that page
                 timer.stop()
                 try:
                     extracted = window.extraction_pool.extract(viewer.pdf_path)
@@ -255,10 +257,11 @@ def _smoke_test(window) -> None:
                     return
                 paper = getattr(tab, "paper_id", None)  # None: an unlisted PDF, not a library paper
                 finish(f"smoke-ok pages={viewer.page_count()} extracted-pages={extracted.page_count} "
-                       f"paper={paper} env={environment}", 0)
+                       f"paper={paper} env={environment} page={viewer.current_page() + 1} "
+                       f"file={Path(viewer.pdf_path).resolve().as_uri()}", 0)
                 return
         if time.monotonic() > deadline:
-            finish(f"smoke-failed first page not rendered after 60 s (tab: {type(tab).__name__})", 1)
+            finish(f"smoke-failed no page rendered and painted after 60 s (tab: {type(tab).__name__})", 1)
 
     timer.timeout.connect(poll)
     timer.start(100)
