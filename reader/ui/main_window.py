@@ -133,8 +133,8 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:  # every binding of a standard key (Close is Ctrl+F4 and Ctrl+W), each once
+            action.setShortcuts(distinct(shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)

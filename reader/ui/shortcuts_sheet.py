@@ -12,7 +12,9 @@ made only to be asked for its actions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +37,10 @@ Row = tuple[str, str, tuple[str, ...]]  # section, what it does, keys (portable 
 
 
 def _keys(action: QAction) -> tuple[str, ...]:
+    """The keys to show: not the dedicated keys of multimedia keyboards (Redo, Find…), which Qt adds
+    to standard shortcuts and which label themselves."""
     return tuple(s.toString(QKeySequence.SequenceFormat.PortableText) for s in action.shortcuts()
-                 if not s.isEmpty())
+                 if not s.isEmpty() and s[0].key() != Qt.Key.Key_Help and s[0].key().value < Qt.Key.Key_Back.value)
 
 
 def _label(action: QAction) -> str:
@@ -96,7 +100,7 @@ def tab_rows(tab: ViewerTab) -> list[Row]:
 
 
 def rows_for(window: MainWindow) -> list[Row]:
-    """Every shortcut of the window and of a paper's tab (the current one, or a specimen)."""
+    """Every shortcut of the window and of a paper's tab (the current one, else a specimen)."""
     from reader.ui.opening import viewer_of
 
     tab = viewer_of(window.tabs.currentWidget())
@@ -104,19 +108,33 @@ def rows_for(window: MainWindow) -> list[Row]:
         tab = next((t for t in window.viewer_tabs() if t.annotations is not None), None)
     if tab is not None:
         return window_rows(window) + tab_rows(tab)
-    specimen = _specimen_tab(window)
-    try:
+    with _specimen_tab(window) as specimen:
         return window_rows(window) + tab_rows(specimen)
-    finally:
-        specimen.deleteLater()
 
 
-def _specimen_tab(window: MainWindow) -> ViewerTab:
-    """A paper tab that opens nothing (its file and paper do not exist), to read the keys it would have."""
+@contextmanager
+def _specimen_tab(window: MainWindow) -> Iterator[ViewerTab]:
+    """A paper's tab that opens no file, made only to be asked for its actions, then dropped.
+
+    An annotating tab needs a paper: any paper of the window's library does (the tab
+    only reads its marks and notes), and an empty library lends one from a scratch
+    library in a temporary folder.
+    """
+    from reader.library import Library, PaperFields
     from reader.ui.viewer.viewer_tab import ViewerTab
 
-    return ViewerTab(window.render_client(), Path(window.library.home) / "no such file.pdf", "", library=window.library,
-                     paper_id=0)
+    paper_id = window.table.current_paper_id() or (window.model.paper_id(0) if window.model.rowCount() else 0)
+    with ExitStack() as stack:
+        library = window.library
+        if not paper_id:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reading-list-keys-")))
+            library = Library.open(folder)
+            stack.callback(library.close)
+            paper_id = library.add_paper(PaperFields(title="Keys"))
+        tab = ViewerTab(window.render_client(), Path(library.home) / "not opened.pdf", "", library=library,
+                        paper_id=paper_id)
+        stack.callback(tab.deleteLater)
+        yield tab
 
 
 def display_keys(keys: Iterable[str]) -> str:
@@ -140,16 +158,15 @@ class ShortcutsSheet(QDialog):
     def __init__(self, rows: list[Row], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        self.resize(560, 640)
+        self.resize(680, 720)
         self.rows = rows
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Action", "Keys"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
         for section in dict.fromkeys(r[0] for r in rows):
             heading = QTreeWidgetItem(self.tree, [section])
             font = heading.font(0)

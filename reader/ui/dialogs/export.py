@@ -93,7 +93,7 @@ class ExportDialog(QDialog):
         self.export_button = QPushButton("&Export")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("Cancel")  # Esc, as in every dialog
         self.cancel_button.clicked.connect(self._cancel_or_close)
 
         form = QFormLayout()
