@@ -381,10 +381,10 @@ def _reliability(args) -> int:
         kept = backup.restore(home, args.backup)
         print(f"Restored {args.backup}; the previous database was kept as {kept}.")
         return EXIT_OK
-    from reader.library.sidecars import rebuild_from_sidecars
+    from reader.library.rebuild import rebuild_from_sidecars
 
-    with rebuild_from_sidecars(home) as library:
-        print(f"Rebuilt {library.count()} papers in {home} from their sidecar files.")
+    report = rebuild_from_sidecars(home)
+    print("\n".join(report.describe()))
     return EXIT_OK
 
 

@@ -6,10 +6,9 @@ for a paper without one. Each holds the paper's rows (metadata, authors, tags,
 notes, captions, annotations with their images in base64), written to a temp
 file, synced, and renamed, so a crash leaves the old sidecar or the new one.
 
-``rebuild_from_sidecars`` turns a folder of PDFs and sidecars back into a
+``reader.library.rebuild`` turns a folder of PDFs and sidecars back into a
 library with the same ids, so notes, annotations and links survive a lost or
-damaged ``library.sqlite3``. Sidecars are treated as untrusted input there: a
-path in one can only ever point inside the library's ``pdfs/`` folder.
+damaged ``library.sqlite3``.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from reader.atomic import write_bytes
-from reader.errors import LibraryError
 
 FORMAT = "reading-list-sidecar"
 VERSION = 1
@@ -106,101 +104,11 @@ def all_sidecars(home: Path) -> list[Path]:
     return sorted(found)
 
 
-def rebuild_from_sidecars(folder: Path | str):
-    """Build a new ``library.sqlite3`` in ``folder`` from its sidecars; returns the open Library.
-
-    An existing database is never deleted: it is renamed to
-    ``library.sqlite3.before-rebuild-<time>`` (with its WAL) first. When two
-    sidecars claim one id, the one changed last wins.
-    """
-    from reader.library.library import DB_NAME, Library
-    from reader.library.lock import LibraryLock
-
-    home = Path(folder)
-    if not home.is_dir():
-        raise LibraryError(f"{home} is not a folder.")
-    chosen: dict[int, dict[str, Any]] = {}
-    for path in all_sidecars(home):
-        data = read_sidecar(path)
-        if data is None:
-            continue
-        paper_id = int(data["paper"]["id"])
-        if paper_id not in chosen or str(data["paper"].get("updated_at")) > str(chosen[paper_id]["paper"].get("updated_at")):
-            chosen[paper_id] = data
-    lock = LibraryLock(home)
-    lock.acquire()
-    try:
-        db_path = home / DB_NAME
-        if db_path.exists():
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            for suffix in ("", "-wal", "-shm"):
-                old = home / (DB_NAME + suffix)
-                if old.exists():
-                    os.replace(old, home / f"{DB_NAME}.before-rebuild-{stamp}{suffix}")
-    finally:
-        lock.release()
-    library = Library.open(home)
-    try:
-        with library._write() as conn:
-            for paper_id in sorted(chosen):
-                _insert_paper(conn, home, chosen[paper_id])
-    except BaseException:
-        library.close()
-        raise
-    return library
-
-
-def _insert_paper(conn: Connection, home: Path, data: dict[str, Any]) -> None:
-    from reader.library import queries
-
-    paper = dict(data["paper"])
-    pdf_path = str(paper.get("pdf_path") or "")
-    if pdf_path and not _safe_pdf_path(pdf_path):
-        paper["pdf_path"] = ""  # a sidecar must not point the library at files outside it
-    _insert(conn, "paper", paper, {})
-    paper_id = int(paper["id"])
-    queries.write_authors(conn, paper_id, [str(a) for a in data.get("authors", []) if isinstance(a, str)])
-    for tag in data.get("tags", []):
-        name = " ".join(str(tag.get("name", "") if isinstance(tag, dict) else tag).split())
-        if not name:
-            continue
-        queries.add_tags(conn, [paper_id], [name])
-        colour = tag.get("colour") if isinstance(tag, dict) else ""
-        if colour:
-            conn.exec_driver_sql("UPDATE tag SET colour = ? WHERE name = ? COLLATE NOCASE AND colour = ''",
-                                 (str(colour), name))
-    for table in _CHILD_TABLES:
-        for row in data.get(table, []):
-            if isinstance(row, dict):
-                if table == "figure_caption" and not _safe_relative(str(row.get("thumbnail") or "")):
-                    row = {**row, "thumbnail": ""}
-                _insert(conn, table, row, {"paper_id": paper_id})
-    queries.reindex(conn, paper_id)
-
-
-def _insert(conn: Connection, table: str, row: dict[str, Any], forced: dict[str, Any]) -> None:
-    columns = [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table})")]
-    values = {k: _unplain(v) for k, v in row.items() if k in columns and k not in _SKIP_COLUMNS[table]}
-    values.update(forced)
-    names = list(values)
-    conn.exec_driver_sql(
-        f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        tuple(values[n] for n in names))
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, (bytes, memoryview)):
         return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return value
-
-
-def _unplain(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"base64"}:
-        return base64.b64decode(value["base64"])
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
     return value
 
 

@@ -10,6 +10,7 @@ import pytest
 from reader.importers.pdf_files import import_pdfs
 from reader.library import AnnotationFields, CaptionRecord, Library, PaperFields, Status
 from reader.library import sidecars
+from reader.library.rebuild import rebuild_from_sidecars
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -82,7 +83,9 @@ def test_a_library_rebuilt_from_sidecars_equals_the_original(library_home, pdf_f
     os.unlink(library_home / "library.sqlite3")
     for suffix in ("-wal", "-shm"):
         (library_home / f"library.sqlite3{suffix}").unlink(missing_ok=True)
-    with sidecars.rebuild_from_sidecars(library_home) as lib:
+    report = rebuild_from_sidecars(library_home)
+    assert report.skipped == [] and report.dropped == [] and report.kept_database is None
+    with Library.open(library_home) as lib:
         after = _everything(lib)
         assert after == before
         new = lib.add_paper(PaperFields(title="After rebuild"))  # ids keep counting from the highest
@@ -91,9 +94,9 @@ def test_a_library_rebuilt_from_sidecars_equals_the_original(library_home, pdf_f
 
 def test_rebuild_keeps_an_existing_database_aside(library_home, pdf_factory):
     _build(library_home, pdf_factory)
-    with sidecars.rebuild_from_sidecars(library_home):
-        pass
-    assert list(library_home.glob("library.sqlite3.before-rebuild-*"))
+    report = rebuild_from_sidecars(library_home)
+    assert report.kept_database is not None and report.kept_database.exists()
+    assert report.kept_database.name.startswith("library.sqlite3.before-rebuild-")
 
 
 def test_a_hostile_sidecar_cannot_point_outside_the_library(library_home, tmp_path):
@@ -107,7 +110,8 @@ def test_a_hostile_sidecar_cannot_point_outside_the_library(library_home, tmp_pa
            "figure_caption": [{"id": 1, "label": "F", "thumbnail": "/etc/passwd"}], "note": [], "annotation": []}
     (papers / "7.json").write_text(json.dumps(doc))
     (papers / "junk.json").write_text("{not json")
-    with sidecars.rebuild_from_sidecars(library_home) as lib:
+    rebuild_from_sidecars(library_home)
+    with Library.open(library_home) as lib:
         paper = lib.paper(7)
         assert paper.pdf_path == "" and paper.captions[0].thumbnail == ""
         lib.empty_trash()
