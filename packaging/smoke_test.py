@@ -9,9 +9,9 @@ the user's is read or written), each run under a time limit:
 1. ``--version`` prints this checkout's version.
 2. The window opens a PDF from the corpus (../shared/corpus/real/papers/, else one made
    here with PyMuPDF) with READING_LIST_SMOKE_TEST=1: the app prints "smoke-ok" once
-   the render process has rendered the first page and the extraction pool has read
-   the file (both are spawned children: in a frozen app they re-run the binary), and
-   exits 0. No process of the program may outlive it, and the environment it gives
+   the render process has rendered page 1, the window has painted it, and the
+   extraction pool has read the file (both are spawned children: in a frozen app they
+   re-run the binary), and exits 0. No process of the program may outlive it, and the environment it gives
    the programs it starts (xdg-open, a browser) must not point into the bundle.
    Then the same through a second launch: a window starts with no file, a second
    launch with the PDF's file: URL (as the desktop entry's %U gives it) hands it over
@@ -19,7 +19,9 @@ the user's is read or written), each run under a time limit:
 3. The command line: ``add`` prints the new id (extraction runs in-process there),
    ``list`` shows the paper, ``import`` reads a .bib (bibtexparser), ``export
    markdown`` writes a note (the packaged default template), ``install-desktop``
-   (into a temporary XDG data home) writes an entry that starts the built program.
+   (into a temporary XDG data home) writes an entry that starts the built program, and
+   its Exec= line, expanded as a launcher does for a file: URL (a path with a space and
+   non-ASCII), opens that file.
 4. Start-up time: READING_LIST_STARTUP_PROBE=1, median of --runs launches, from
    launch to first paint of the window. Where Xvfb is installed, one more launch on
    a real X server with Qt's xcb platform (the one a double-click on an X11 desktop
@@ -30,7 +32,8 @@ the user's is read or written), each run under a time limit:
    a machine that lacks this machine's extra packages, and fails the test. Prints
    the oldest glibc the bundle runs on.
 
-Exit status 0 when every check passed; the output is one line per check.
+Exit status 0 when every check passed; the output is one line per check. Launching and
+observing the program is shared with tests/test_installed_app.py (packaging/app_launch.py).
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app_launch import (LOADER_ERRORS, SMOKE_TEST, isolated_env, on_display, run, smoke_report, tail,
-                        xvfb_display)
+from app_launch import (LOADER_ERRORS, SMOKE_TEST, desktop_exec_argv, isolated_env, on_display, run, smoke_report,
+                        tail, xvfb_display)
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "real" / "papers"
@@ -237,6 +240,23 @@ def forwarded(program: list[str], library: Path, pdf: Path, env: dict[str, str])
             first.wait()
 
 
+def opened_by_entry(exec_value: str, pdf: Path, work: Path, env: dict[str, str]) -> None:
+    """The menu entry's Exec=, expanded as a launcher does for a file manager's "Open with"
+    (%U: a percent-encoded file: URL, here of a path with a space and non-ASCII), opens that file."""
+    folder = work / "Papers to read" / "Überblick"
+    folder.mkdir(parents=True)
+    target = folder / "café paper.pdf"
+    shutil.copyfile(pdf, target)
+    argv = desktop_exec_argv(exec_value, [target.as_uri()])
+    status, out, err, seconds = run(argv, [], {**env, SMOKE_TEST: "1", "READING_LIST_HOME": str(work / "entry-library")},
+                                    GUI_TIMEOUT_S, cwd=Path(env["HOME"]))
+    report = smoke_report(out)
+    ok = status == 0 and report is not None and report.ok and report.file == target.resolve()
+    check(ok, "the menu entry's Exec= %U opens a file: URL (a path with a space and non-ASCII)",
+          f"{report.line if report else 'no report'} (exit {status}, {seconds:.1f} s)"
+          + ("" if ok else f"\n{tail(out + err)}"))
+
+
 def on_x_server(program: list[str], work: Path, env: dict[str, str]) -> None:
     """Start the window on Xvfb with Qt's xcb platform, to first paint; loader errors fail it."""
     what = "starts on an X server (xcb platform, GL from the system)"
@@ -332,6 +352,8 @@ def main() -> int:
             check(status == 0 and exec_line.startswith(f"Exec={binary} "),
                   "install-desktop adds a menu entry that starts the built program",
                   exec_line if status == 0 else tail(err))
+            if exec_line.startswith(f"Exec={binary} "):
+                opened_by_entry(exec_line.removeprefix("Exec="), pdf, work, env)
 
         # 4. start-up time
         if options.runs > 0:
