@@ -7,6 +7,7 @@ lane, and when it is done the affected panes are refreshed.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -100,6 +101,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.tabs.currentChanged.connect(self._give_find_to_tab)
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.sidebar)
         self.main_split.addWidget(self.tabs)
@@ -266,10 +268,15 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         query = self.model.query
 
         def show(total: int) -> None:
-            if self.model.query == query:
+            if self.model.query == query and time.monotonic() >= self._notice_until:
                 self.statusBar().showMessage(f"{total:,} paper{'s' if total != 1 else ''}", 0)
 
         self.runner.run(lambda: self.library.count(query), show, lambda _e: None, lane="work")
+
+    def notify(self, text: str, ms: int = 8000) -> None:
+        """A status message that the paper count, shown again after every refresh, leaves standing."""
+        self._notice_until = time.monotonic() + ms / 1000
+        self.statusBar().showMessage(text, ms)
 
     def _show_detail(self, paper_id: int) -> None:
         self.detail.notes.flush()
@@ -313,10 +320,22 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
                 and self.table.current_paper_id():
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _give_find_to_tab(self, index: int) -> None:
+        """Ctrl+F in a tab without a Find of its own (the Figures grid) is the window's Find."""
+        widget = self.tabs.widget(index)
+        if widget is not None and viewer_of(widget) is None:
+            QWidget.addAction(widget, self.find_action)
+
     def focus_search(self) -> None:
-        viewer = viewer_of(self.tabs.currentWidget())
+        widget = self.tabs.currentWidget()
+        viewer = viewer_of(widget)
         if viewer is not None:
             viewer.show_find()
+            return
+        own_search = getattr(widget, "search", None)  # the Figures grid searches its captions
+        if widget is not self.library_stack and isinstance(own_search, QLineEdit):
+            own_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            own_search.selectAll()
             return
         self.tabs.setCurrentIndex(0)
         self.search.setFocus()

@@ -508,3 +508,22 @@ def test_the_sheet_on_an_empty_library(qtbot, open_window):
     window = open_window()
     rows = shortcuts_sheet.rows_for(window)
     assert ("Reading a paper", "Highlight selection", ("H",)) in rows
+
+
+def test_ctrl_f_in_the_figures_grid_searches_its_captions(qtbot, window_with_open_paper):
+    window, _tab = window_with_open_paper
+    press(qtbot, Qt.Key.Key_G, CTRL | SHIFT)
+    grid = window.tabs.currentWidget()
+    assert type(grid).__name__ == "FiguresView"
+    grid.setFocus()
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert focus() is grid.search
+
+
+def test_going_back_to_an_open_paper_puts_the_focus_on_its_page(qtbot, window_with_open_paper):
+    window, tab = window_with_open_paper
+    window.tabs.setCurrentIndex(0)
+    window.table.setFocus()
+    assert window.table.current_paper_id() == tab.paper_id
+    press(qtbot, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is tab and focus() is tab.view
