@@ -141,13 +141,15 @@ class LibraryCommands:
         from reader.importers.sample import load_sample
 
         self.statusBar().showMessage("Loading the sample reading list…")
-        self.write(lambda: load_sample(self.library), self._sample_loaded, "The sample reading list")
+        pool = self.extraction_pool  # the shipped PDFs are read in the extraction process, as any added PDF
+        self.write(lambda: load_sample(self.library, extractor=pool.extract, thumbnailer=pool.thumbnails),
+                   self._sample_loaded, "The sample reading list")
 
     def _sample_loaded(self, result) -> None:
         self.refresh()
         if result.first is not None:
             self.table.select_paper(result.first)
-        self.statusBar().showMessage(result.describe(), 8000)
+        self.notify(result.describe())
 
     def ask_user_name(self) -> None:
         """Edit → Your Name…: the author other viewers show on marks in an annotated copy."""
@@ -173,7 +175,7 @@ class LibraryCommands:
         except OSError as exc:
             self.warn("Reading List", f"Your name could not be saved: {exc.strerror or exc}.")
             return
-        self.statusBar().showMessage(f"Marks in annotated copies will name {user_name()}.", 6000)
+        self.notify(f"Marks in annotated copies will name {user_name()}.")
 
     def verify_library(self) -> None:
         """The full integrity check, off the GUI thread; on damage, offer the newest good backup."""

@@ -45,6 +45,8 @@ DROPPABLE = (".pdf", ".bib", ".txt", ".md")
 
 
 class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
+    _notice_until = 0.0  # monotonic time until which notify()'s message stands
+
     def __init__(self, library: Library, log_file: Path | None = None, render_client=None, parent=None) -> None:
         super().__init__(parent)
         self.library = library
