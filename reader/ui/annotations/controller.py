@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
@@ -190,15 +190,37 @@ class AnnotationController(QObject):
 
     def _on_mark_clicked(self, annotation_id: int, pos: QPointF) -> None:
         self.panel.select(annotation_id)
-        self.bar.show_at(pos.toPoint(), "mark")
+        record = self.store.record(annotation_id)
+        boxes = (record.quads or (record.rect,)) if record is not None else ()
+        area = self._viewport_area([(record.page - 1, boxes)]) if record is not None else QRect()
+        if area.isEmpty():
+            area = QRect(pos.toPoint(), pos.toPoint())
+        self.bar.show_beside(area, "mark", round(pos.x()))
 
     def _show_selection_bar(self) -> None:
         if self.layer.tool != "select":
             return
+        area = self._viewport_area([(page, boxes) for page, boxes, _text in self.view.selection_lines()])
         pos = self.view.viewport().mapFromGlobal(self.view.cursor().pos())
-        if not self.view.viewport().rect().contains(pos):
-            pos = QPoint(self.view.viewport().width() // 2, 40)
-        self.bar.show_at(pos, "selection")
+        x_hint = pos.x() if self.view.viewport().rect().contains(pos) else None
+        if area.isEmpty():
+            area = QRect(self.view.viewport().width() // 2, 40, 1, 1)
+        self.bar.show_beside(area, "selection", x_hint)
+
+    def _viewport_area(self, page_boxes) -> QRect:
+        """The visible part, in viewport pixels, of boxes given in page points."""
+        layout = self.view.layout_
+        if layout is None:
+            return QRect()
+        dx, dy = self.view.horizontalScrollBar().value(), self.view.verticalScrollBar().value()
+        area = QRect()
+        for page, boxes in page_boxes:
+            for x0, y0, x1, y1 in boxes:
+                left, top = layout.from_page(page, x0, y0)
+                right, bottom = layout.from_page(page, x1, y1)
+                area = area.united(QRect(QPoint(round(left - dx), round(top - dy)),
+                                         QPoint(round(right - dx), round(bottom - dy))))
+        return area.intersected(self.view.viewport().rect())
 
     def _bar_comment(self) -> None:
         if self.bar.mode == "selection":

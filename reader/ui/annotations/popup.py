@@ -7,13 +7,15 @@ simply hides when the view is clicked elsewhere.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QTextBrowser, QToolButton,
     QVBoxLayout, QWidget,
 )
 
+GAP = 6  # between the bar and what it is for
+EDGE = 4  # kept free at the viewport's edges
 COLOURS = {"Yellow": "#ffd400", "Green": "#5fd068", "Blue": "#4aa8ff", "Pink": "#ff6fae", "Orange": "#ff9f1a"}
 
 
@@ -88,8 +90,14 @@ class MarkBar(QFrame):
         else:
             self.colour_requested.emit(value)
 
-    def show_at(self, point: QPoint, mode: str) -> None:
-        """Show above ``point`` (viewport coordinates), kept inside the viewport."""
+    def show_beside(self, area: QRect, mode: str, x_hint: int | None = None) -> None:
+        """Show next to ``area`` (viewport coordinates) without covering it.
+
+        The bar goes above the area, or below it when there is no room above; only
+        an area taller than the viewport leaves no free side, and then the bar sits
+        on the side with more room. It is centred on ``x_hint`` (where the mouse
+        let go) or on the area, and kept inside the viewport.
+        """
         self.mode = mode
         self.underline_button.setVisible(mode == "selection")
         self.strike_button.setVisible(mode == "selection")
@@ -97,10 +105,18 @@ class MarkBar(QFrame):
         self.comment_button.setText("Comment…")
         self.adjustSize()
         parent = self.parentWidget()
-        x = max(4, min(point.x() - self.width() // 2, parent.width() - self.width() - 4))
-        y = point.y() - self.height() - 8
-        if y < 4:
-            y = point.y() + 24
+        centre = area.center().x() if x_hint is None else x_hint
+        x = max(EDGE, min(centre - self.width() // 2, parent.width() - self.width() - EDGE))
+        above = area.top() - GAP - self.height()
+        below = area.bottom() + 1 + GAP
+        if above >= EDGE:
+            y = above
+        elif below + self.height() <= parent.height() - EDGE:
+            y = below
+        elif area.top() >= parent.height() - area.bottom():
+            y = EDGE
+        else:
+            y = parent.height() - self.height() - EDGE
         self.move(x, y)
         self.show()
         self.raise_()
