@@ -96,7 +96,7 @@ def backup_now(home: Path, keep: int | None = None) -> Path:
     if same:  # several backups within one second: -1, -2, … after the highest, even if earlier ones were pruned
         n = max(int(name[len(_PREFIX) + 16:-len(_SUFFIX)] or 0) for name in same) + 1
         target = folder / f"{_PREFIX}{stamp}-{n}{_SUFFIX}"
-    tmp = folder / f".{target.name}.tmp"
+    tmp = folder / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"  # two backups at once never share one
     try:
         folder.mkdir(exist_ok=True)
         _sqlite_copy(db_path, tmp)

@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,7 @@ class Library:
         if self._lock:
             self._lock.acquire()
         existed = self.db_path.exists()
+        self._opened_at = time.time()
         try:
             # Read-only, and cheap; the full page check is verify_integrity(), which the
             # app runs after its window is up and the CLI's `check` runs on request.
@@ -86,9 +88,10 @@ class Library:
         self._damaged: str | None = None
         self._backup_thread: threading.Thread | None = None
         if self._lock and existed:
-            # At start when the newest backup is a day of changes old; off the start-up path.
-            # It writes a temp file and renames it, so being cut short leaves no bad backup.
-            self._backup_thread = threading.Thread(target=self._background_backup, name="backup", daemon=True)
+            # Off the start-up path: heal what a kill left behind, then back up when the
+            # newest backup is a day of changes old. The backup writes a temp file and
+            # renames it, so being cut short leaves no bad backup.
+            self._backup_thread = threading.Thread(target=self._background_upkeep, name="upkeep", daemon=True)
             self._backup_thread.start()
 
     @classmethod
@@ -125,24 +128,67 @@ class Library:
             raise LibraryError(self._damaged)
         return _WriteTransaction(self._engine, self._after_commit)
 
-    def _after_commit(self, paper_ids: set[int]) -> None:
+    def _after_commit(self, paper_ids: set[int], token: str) -> None:
         """Rewrite the sidecars of the papers a committed write touched.
 
         The change is already saved, so a failure here (disk full) is logged, not
-        raised; ``reading-list check --fix`` rewrites stale sidecars later.
+        raised; its rows in ``sidecar_pending`` stay, and the next open rewrites them.
         """
         with self._sidecar_lock:  # the last writer reads the last state
             try:
                 with self._read() as conn:
                     sidecars.write_sidecars(self.home, conn, paper_ids)
+                self._clear_pending([token])
             except (OSError, SQLAlchemyError) as exc:
                 log.warning("sidecars of papers %s not written: %s", sorted(paper_ids), exc)
 
-    def _background_backup(self) -> None:
+    def _background_upkeep(self) -> None:
+        try:
+            self.heal()
+        except Exception as exc:  # noqa: BLE001 - healing is retried at the next open
+            log.warning("healing after an interrupted session failed: %s", exc)
         try:
             backup.maybe_backup(self.home)
         except Exception as exc:  # a failed backup must never take the app down
             log.warning("automatic backup failed: %s", exc)
+
+    def heal(self) -> int:
+        """Finish what a killed session left undone: sidecars it committed changes for but
+        never wrote, and its temp files. Safe because this process holds the library's
+        lock, so no other writer can own them. Returns how many sidecars were rewritten."""
+        from reader.library.check import TEMP_PATTERNS
+
+        if self._lock is None:
+            return 0
+        for folder, pattern in TEMP_PATTERNS:
+            for leftover in (self.home / folder).glob(pattern):
+                try:
+                    if leftover.stat().st_mtime < self._opened_at:  # newer ones are this process's own, in use
+                        leftover.unlink()
+                except OSError as exc:
+                    log.warning("cannot remove leftover %s: %s", leftover, exc)
+        with self._read() as conn:
+            pending = conn.exec_driver_sql("SELECT paper_id, token FROM sidecar_pending").all()
+        if not pending:
+            return 0
+        paper_ids = {paper_id for paper_id, _token in pending}
+        with self._sidecar_lock:
+            with self._read() as conn:
+                sidecars.write_sidecars(self.home, conn, paper_ids)
+            self._clear_pending([token for _paper_id, token in pending])
+        log.info("rewrote %d sidecars a previous session left stale", len(paper_ids))
+        return len(paper_ids)
+
+    def _clear_pending(self, tokens: Sequence[str]) -> None:
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                for token in set(tokens):
+                    conn.exec_driver_sql("DELETE FROM sidecar_pending WHERE token = ?", (token,))
+                conn.exec_driver_sql("COMMIT")
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
 
     def verify_integrity(self) -> str | None:
         """Run SQLite's full page check; on damage, refuse all further writes and say why.
@@ -563,9 +609,13 @@ class _WriteTransaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self._conn is not None
+        token = os.urandom(8).hex()
         try:
             if exc_type is None:
                 try:
+                    for paper_id in self._conn.info.get("touched", ()):  # healed at next open if we die
+                        self._conn.exec_driver_sql("INSERT INTO sidecar_pending (paper_id, token) VALUES (?, ?)",
+                                                   (paper_id, token))
                     self._conn.exec_driver_sql("COMMIT")
                 except OperationalError as error:
                     self._rollback()
@@ -578,7 +628,7 @@ class _WriteTransaction:
             touched = self._conn.info.pop("touched", set())
             self._conn.close()
         if exc_type is None and touched and self._after_commit:
-            self._after_commit(touched)
+            self._after_commit(touched, token)
 
 
     def _rollback(self) -> None:

@@ -261,11 +261,26 @@ def _step_4(conn: sqlite3.Connection) -> None:
         raise LibraryError(f"the upgrade to schema 4 found {len(broken)} rows pointing at nothing; nothing was changed")
 
 
+def _step_5(conn: sqlite3.Connection) -> None:
+    """A journal of sidecars still to write, so the next open heals what a kill left stale.
+
+    A change and its row here commit together; the row goes once the sidecar is on disk.
+    Each write has its own ``token``, so finishing one write never clears another's rows.
+    """
+    conn.execute("""
+        CREATE TABLE sidecar_pending (
+            paper_id INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            PRIMARY KEY (paper_id, token)
+        )""")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _step_1),
     (2, _step_2),
     (3, _step_3),
     (4, _step_4),
+    (5, _step_5),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -130,3 +130,12 @@ class Annotation(SQLModel, table=True):
     source: str = "app"  # app | file (read from the PDF's own annotations)
     created_at: datetime
     updated_at: datetime
+
+
+class SidecarPending(SQLModel, table=True):
+    """Papers whose sidecar a committed write has not rewritten yet (migration 5)."""
+
+    __tablename__ = "sidecar_pending"
+
+    paper_id: int = Field(primary_key=True)
+    token: str = Field(primary_key=True)

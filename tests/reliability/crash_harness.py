@@ -235,6 +235,10 @@ def verify(home: Path, history: dict[str, list[dict]], stats: KillStats) -> list
                 failures.append(f"after kill {stats.kills}: {key} is {actual!r}, expected one of {sorted(allowed)}")
     finally:
         lib.close()
+    from reader.library.check import check_library
+
+    left = check_library(home, fix=False).unresolved  # the ordinary open above must have healed everything
+    failures.extend(f"after kill {stats.kills}: check without --fix: {p.message}" for p in left)
     return failures
 
 

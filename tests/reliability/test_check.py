@@ -74,3 +74,31 @@ def test_the_cli_exit_code_says_whether_problems_are_left(library_home, pdf_fact
     assert result.returncode == 1 and "interrupted write" in result.stdout
     assert cli("check", "--fix").returncode == 0
     assert cli("check", "--json").returncode == 0
+
+
+def _bib(path, entries: int) -> None:
+    path.write_text("".join(
+        f"@article{{key{n},\n  title = {{Paper number {n} on killing imports}},\n  author = {{Doe, Jane and Roe, Rick}},\n"
+        f"  year = {{2020}},\n  journal = {{Journal {n % 7}}},\n  keywords = {{kill, test{n % 3}}}\n}}\n\n"
+        for n in range(entries)), encoding="utf-8")
+
+
+def test_the_next_open_heals_what_a_kill_during_a_bulk_import_left(library_home, tmp_path):
+    """Sidecars are the recovery copy: after SIGKILL mid-import, an ordinary open (no check --fix)
+    must leave them complete, and no temp file behind."""
+    import random
+    import signal
+    import time
+
+    bib = tmp_path / "many.bib"
+    _bib(bib, 600)
+    rng = random.Random(7)
+    for round_ in range(5):
+        proc = subprocess.Popen([sys.executable, "-m", "reader", "--library", str(library_home), "import", str(bib)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        Library.open(library_home).close()  # an ordinary open, as the app or any command does
+        report = check_library(library_home, fix=False)
+        assert _kinds(report) == [], f"round {round_}: {[p.message for p in report.unresolved]}"
