@@ -58,6 +58,26 @@ def keyboard_back_to(qtbot, window) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
 
+def settle(qtbot, window) -> None:
+    """Let the window's background work finish and its results arrive, before the window goes.
+
+    A count still on its way to a closed window would otherwise be delivered to the next test.
+    """
+    for _ in range(3):  # processEvents, not a nested event loop: that would also run deleteLater()s
+        window.runner.wait(10_000)
+        QApplication.processEvents()
+
+
+@pytest.fixture
+def window(qtbot, open_window):
+    """The main window on a fresh library, active as a launched app's is; settled when the test ends."""
+    opened = open_window()
+    qtbot.addWidget(opened, before_close_func=lambda w: settle(qtbot, w))  # pytest-qt closes it before teardown
+    opened.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is opened, timeout=5000)
+    return opened
+
+
 def when_modal_appears(qtbot, act) -> None:
     """Run ``act(dialog)`` once a modal dialog (a file chooser run by a blocking call) is up."""
 
@@ -71,13 +91,10 @@ def when_modal_appears(qtbot, act) -> None:
     QTimer.singleShot(30, poll)
 
 
-def test_the_reading_loop_by_keyboard_alone(qtbot, open_window, tmp_path):
+def test_the_reading_loop_by_keyboard_alone(qtbot, window, tmp_path):
     pdf = paper_pdf(tmp_path / "foxes.pdf")
     notes_dir = tmp_path / "vault" / "new folder"  # does not exist: the export creates it
-    window = open_window()
     assert window.library_stack.currentWidget() is window.welcome  # a fresh library
-    window.activateWindow()  # as the desktop does for a window just launched
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
 
     # add a PDF: Ctrl+O, type the path in the file chooser, Enter
     def choose(dialog: QFileDialog) -> None:
@@ -149,16 +166,13 @@ def test_the_reading_loop_by_keyboard_alone(qtbot, open_window, tmp_path):
 # --- shortcuts that never clash --------------------------------------------------------------
 
 @pytest.fixture
-def window_with_open_paper(qtbot, open_window, tmp_path):
+def window_with_open_paper(qtbot, window, tmp_path):
     """The window with one paper added and open in a tab (its page loaded and focused)."""
     from reader.library import Library, PaperFields
 
-    window = open_window()
     library: Library = window.library
     outcome = library.add_pdf(paper_pdf(tmp_path / "foxes.pdf"), PaperFields(title="Foxes"), page_count=3)
     window.refresh()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     tab = window.open_paper(outcome.paper_id)
     qtbot.waitUntil(lambda: tab.is_loaded() and 0 in tab.view._words, timeout=10_000)
     return window, tab
@@ -230,6 +244,7 @@ def test_ctrl_f_and_delete_do_what_the_focused_place_means(qtbot, window_with_op
     press(qtbot, Qt.Key.Key_F, CTRL)  # in the library: the search box
     assert focus() is window.search
     type_text(qtbot, "foxes")
+    qtbot.waitUntil(lambda: window.model.query.text == "foxes" and window.model.rowCount() == 1, timeout=5000)
     window.table.setFocus()
     press(qtbot, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.library.paper(paper_id).trashed, timeout=5000)
@@ -413,9 +428,7 @@ def check_keyboard_reach(qtbot, dialog, esc_button=None, beside_radio=()):
         assert focus() is radio, radio.text()
 
 
-def test_export_dialog_by_keyboard(qtbot, open_window, tmp_path):
-    window = open_window()
-    window.activateWindow()
+def test_export_dialog_by_keyboard(qtbot, window, tmp_path):
     window.load_sample()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     for fmt in ("markdown", "bibtex"):
@@ -430,8 +443,7 @@ def test_export_dialog_by_keyboard(qtbot, open_window, tmp_path):
         assert not dialog.isVisible()
 
 
-def test_export_to_a_typed_folder_that_does_not_exist(qtbot, open_window, tmp_path):
-    window = open_window()
+def test_export_to_a_typed_folder_that_does_not_exist(qtbot, window, tmp_path):
     window.load_sample()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     window.export(fmt="markdown")
@@ -502,10 +514,9 @@ def test_f1_shows_the_keys_read_from_the_actions_and_readme_lists_the_same(qtbot
     assert shortcuts_sheet.markdown(rows_with_tab) in readme, "README's key list differs from the app's"
 
 
-def test_the_sheet_on_an_empty_library(qtbot, open_window):
+def test_the_sheet_on_an_empty_library(qtbot, window):
     from reader.ui import shortcuts_sheet
 
-    window = open_window()
     rows = shortcuts_sheet.rows_for(window)
     assert ("Reading a paper", "Highlight selection", ("H",)) in rows
 
