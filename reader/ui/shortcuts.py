@@ -76,7 +76,8 @@ def _action_context_holds(action: QAction, context: Qt.ShortcutContext, focus: Q
 
 
 def live_shortcuts(actions: Iterable[QAction], focus: QWidget | None = None) -> dict[str, list[QAction]]:
-    """Every key that would reach an action with ``focus`` focused, and the actions claiming it.
+    """Every key that would reach an action with ``focus`` focused, and the actions claiming it
+    (enabled or not).
 
     A key with more than one action is one Qt calls ambiguous and fires for none.
     """
@@ -86,7 +87,9 @@ def live_shortcuts(actions: Iterable[QAction], focus: QWidget | None = None) -> 
     window = focus.window()
     claims: dict[str, list[QAction]] = defaultdict(list)
     for action in set(actions):
-        if not action.isEnabled() or not action.shortcuts():
+        # disabled actions count too: Qt's shortcut map keeps their keys, and a disabled first
+        # match beside an enabled one still makes the key ambiguous (QShortcutMap::dispatchEvent)
+        if not action.shortcuts():
             continue
         if not _action_context_holds(action, action.shortcutContext(), focus, window):
             continue
