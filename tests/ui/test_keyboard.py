@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QPlainTextEdit
 
 PHRASE = "attention weights are computed"
@@ -497,6 +497,11 @@ def test_f1_shows_the_keys_read_from_the_actions_and_readme_lists_the_same(qtbot
     assert sheet.keys_for("Find…") == "Ctrl+F" and sheet.keys_for("Find") == "Ctrl+F"
     assert sheet.keys_for("Highlight selection") == "H" and sheet.keys_for("Go to the next mark") == "M"
     assert sheet.keys_for("Close Tab") == "Ctrl+F4 or Ctrl+W"
+    sheet.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is sheet, timeout=5000)
+    assert focus() is sheet.tree  # arrows scroll the list at once
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not sheet.isVisible()
 
     # made from the actions: a key given to an action shows up, a key taken away goes
     tab.dark_action.setShortcut("Ctrl+Shift+D")
@@ -538,3 +543,33 @@ def test_going_back_to_an_open_paper_puts_the_focus_on_its_page(qtbot, window_wi
     assert window.table.current_paper_id() == tab.paper_id
     press(qtbot, Qt.Key.Key_Return)
     assert window.tabs.currentWidget() is tab and focus() is tab.view
+
+
+def test_shift_right_with_nothing_selected_starts_at_the_first_word_in_view_and_esc_clears(qtbot, annotating_tab):
+    tab = annotating_tab
+    assert not tab.view.has_selection()
+    press(qtbot, Qt.Key.Key_Right, SHIFT)
+    assert tab.view.selected_text() == "Page"
+    press(qtbot, Qt.Key.Key_Right, SHIFT)
+    press(qtbot, Qt.Key.Key_Right, SHIFT)
+    assert tab.view.selected_text() == "Page 1 heading"
+    press(qtbot, Qt.Key.Key_Escape)
+    assert not tab.view.has_selection()
+
+
+def test_shift_arrows_extend_a_selection_made_with_the_mouse(qtbot, annotating_tab):
+    tab = annotating_tab
+    words = tab.view._words[0]
+    quick, brown = (next(w for w in words if w[4] == text) for text in ("quick", "brown"))
+
+    def at(x, y):
+        vx, vy = tab.view.layout_.from_page(0, x, y)
+        return QPoint(round(vx - tab.view.horizontalScrollBar().value()), round(vy - tab.view.verticalScrollBar().value()))
+
+    start, end = at(quick[0] + 1, (quick[1] + quick[3]) / 2), at(brown[2] - 1, (brown[1] + brown[3]) / 2)
+    qtbot.mousePress(tab.view.viewport(), Qt.MouseButton.LeftButton, NONE, start)
+    qtbot.mouseMove(tab.view.viewport(), end)
+    qtbot.mouseRelease(tab.view.viewport(), Qt.MouseButton.LeftButton, NONE, end)
+    assert tab.view.selected_text() == "quick brown"
+    press(qtbot, Qt.Key.Key_Right, SHIFT)
+    assert tab.view.selected_text() == "quick brown fox"
