@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -178,9 +179,45 @@ def _openable(arg: str) -> bool:
     return arg.startswith("reading-list://") or Path(arg).suffix.lower() in (".pdf", ".bib") or Path(arg).exists()
 
 
+def printable(text: object, *, multiline: bool = False) -> str:
+    """``text`` with control characters shown as escapes, fit for a terminal.
+
+    Titles, captions and notes come from PDFs and BibTeX files written by anyone: a raw
+    ESC would drive the terminal (colours, cursor moves, a changed window title), BEL
+    rings, NUL hides the rest. Undecodable bytes (lone surrogates) would make the print
+    itself fail. Newlines and tabs stay where a field may hold paragraphs.
+    """
+    kept = "\n\t" if multiline else ""
+    out = []
+    for ch in str(text):
+        if ch in kept or unicodedata.category(ch) not in ("Cc", "Cs"):
+            out.append(ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that was not valid UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+TEXT_ARGUMENTS = ("text", "tags", "tag")  # what a command stores, or looks up as stored text
+
+
+def _require_text(args) -> None:
+    """Refuse an argument holding bytes that are not UTF-8: SQLite cannot store them, and guessing would change them."""
+    for name in TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any(0xD800 <= ord(ch) <= 0xDFFF for ch in item):
+                raise ReaderError(f"The argument \"{printable(item)}\" holds bytes that are not valid UTF-8 text; "
+                                  "nothing was changed.")
+
+
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     try:
+        _require_text(args)
         return _dispatch(args)
     except ReaderError as exc:
         print(f"reading-list: {exc}", file=sys.stderr)
@@ -243,7 +280,7 @@ def _rows_out(library, ids: list[int], as_json: bool) -> int:
     for r in rows:
         tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
         year = f" ({r.year})" if r.year else ""
-        print(f"{r.id:>5}  {r.status.label:<8}  {r.title}{year}{tags}")
+        print(printable(f"{r.id:>5}  {r.status.label:<8}  {r.title}{year}{tags}"))
     return EXIT_OK
 
 
@@ -267,21 +304,23 @@ def _cmd_show(library, args) -> int:
     if args.json:
         print(json.dumps(paper.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(paper.title)
+    lines = [paper.title]
     if paper.authors:
-        print(", ".join(paper.authors))
-    print(" · ".join(str(x) for x in (paper.venue, paper.year) if x) or "")
-    print(f"Status: {paper.status.label}" + (f"   Tags: {', '.join(paper.tags)}" if paper.tags else ""))
+        lines.append(", ".join(paper.authors))
+    lines.append(" · ".join(str(x) for x in (paper.venue, paper.year) if x) or "")
+    lines.append(f"Status: {paper.status.label}" + (f"   Tags: {', '.join(paper.tags)}" if paper.tags else ""))
     for label, value in (("Paper", paper.url), ("Code", paper.code_url), ("DOI", paper.doi),
                          ("arXiv", paper.arxiv_id), ("PDF", paper.pdf_path and str(library.home / paper.pdf_path))):
         if value:
-            print(f"{label}: {value}")
+            lines.append(f"{label}: {value}")
+    for line in lines:
+        print(printable(line))
     if paper.summary:
-        print(f"\n{paper.summary}")
+        print(f"\n{printable(paper.summary, multiline=True)}")
     for c in paper.captions:
-        print(f"\n{c.text} (p. {c.page})" if c.page else f"\n{c.text}")
+        print(printable(f"\n{c.text} (p. {c.page})" if c.page else f"\n{c.text}", multiline=True))
     for n in paper.notes:
-        print(f"\n--- note {n.id} ---\n{n.body}")
+        print(f"\n--- note {n.id} ---\n{printable(n.body, multiline=True)}")
     return EXIT_OK
 
 
@@ -337,7 +376,7 @@ def _cmd_captions(library, args) -> int:
         print(json.dumps(paper.to_json()["captions"], ensure_ascii=False, indent=2))
         return EXIT_OK
     for c in paper.captions:
-        print(f"{c.text} (p. {c.page})" if c.page else c.text)
+        print(printable(f"{c.text} (p. {c.page})" if c.page else c.text))
     return EXIT_OK
 
 
@@ -348,10 +387,10 @@ def _extract(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(result.get("title") or "(no title found)")
-    print(", ".join(result.get("authors") or []))
+    print(printable(result.get("title") or "(no title found)"))
+    print(printable(", ".join(result.get("authors") or [])))
     for c in result.get("captions", []):
-        print(f"{c['label']} (p. {c['page']}): {c['text']}")
+        print(printable(f"{c['label']} (p. {c['page']}): {c['text']}"))
     return EXIT_OK
 
 

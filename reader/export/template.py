@@ -41,6 +41,9 @@ class _Node:
 
 
 _TAG = re.compile(r"\{\{\s*([#^/!]?)\s*([^}]*?)\s*\}\}")
+# Rendering recurses once per open section; Python stops at about a thousand frames.
+# No real note layout needs sections nested more than a few deep.
+MAX_NESTING = 100
 
 
 def parse(source: str, origin: str = "template") -> list[_Node]:
@@ -70,6 +73,8 @@ def parse(source: str, origin: str = "template") -> list[_Node]:
             node = _Node("section" if sigil == "#" else "inverted", name, line, [])
             stack[-1][2].append(node)
             stack.append((name, line, node.children))
+            if len(stack) > MAX_NESTING:
+                raise TemplateError(f"{origin}, line {line}: sections are nested more than {MAX_NESTING} deep.")
         elif sigil == "/":
             if len(stack) == 1 or stack[-1][0] != name:
                 raise TemplateError(f"{origin}, line {line}: {{{{/{name}}}}} closes a section that is not open.")

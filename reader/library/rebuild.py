@@ -105,7 +105,11 @@ def rebuild_from_sidecars(folder: Path | str) -> RebuildReport:
         raise LibraryError(f"{home} is not a folder.")
     report = RebuildReport(home)
     lock = LibraryLock(home)
-    lock.acquire()
+    try:
+        lock.acquire()
+    except OSError as exc:  # a read-only disk cannot even take the lock
+        raise LibraryError(f"The library at {home} cannot be rebuilt: {exc.strerror or exc}; "
+                           "its database was not changed.") from exc
     try:
         chosen, highest_id = _read_all(home, report)
         build = home / BUILD_NAME
