@@ -35,9 +35,13 @@ def _path(library: Library, paper_id: int) -> Path:
     return library.home / STORE_DIR / f"{paper_id}.json"
 
 
+def _stamp(paper: PaperDetail) -> str:
+    return paper.added_at.isoformat() if paper.added_at else ""
+
+
 def save_entry(library: Library, paper_id: int, entry: StoredEntry) -> None:
     paper = library.paper(paper_id)
-    data = {"added_at": paper.added_at.isoformat(), "type": entry.entry_type, "key": entry.key,
+    data = {"added_at": _stamp(paper), "type": entry.entry_type, "key": entry.key,
             "fields": [list(f) for f in entry.fields], "imported": entry.imported,
             "venue_field": entry.venue_field}
     write_atomic(_path(library, paper_id), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -48,7 +52,7 @@ def load_entry(library: Library, paper: PaperDetail) -> StoredEntry | None:
         data = json.loads(_path(library, paper.id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("added_at") != paper.added_at.isoformat():
+    if data.get("added_at") != _stamp(paper):
         return None  # left over from a deleted paper whose id was reused
     return StoredEntry(data["type"], data["key"], tuple((k, v) for k, v in data["fields"]),
                        data.get("imported", {}), data.get("venue_field", ""))

@@ -3,7 +3,11 @@
 Checked: the database's integrity (``PRAGMA quick_check``), stored PDFs that are
 missing or whose content no longer matches their hash, files in ``pdfs/`` that
 no paper uses, temp files left by an interrupted copy, annotations on pages the
-PDF does not have, and sidecars that are missing or out of date.
+PDF does not have, sidecars that are missing or out of date, and stored times
+that cannot be read.
+
+A library in a read-only folder is checked read-only, without the lock or a
+migration: a healthy library there is reported healthy.
 
 ``fix=True`` only does what cannot lose anything: it re-attaches a missing PDF
 when a file with the same content is found in the library, removes temp files of
@@ -15,11 +19,14 @@ database; nothing is deleted that might be someone's only copy).
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reader.library import backup, sidecars
 from reader.library.identity import sha256_file
+from reader.library.queries import unreadable_time
+from reader.library.sqlite_uri import readonly_uri
 
 TEMP_PATTERNS = ((sidecars.PDF_DIR, ".incoming-*.tmp"), (sidecars.PDF_DIR, f"{sidecars.TMP_PREFIX}*.tmp"),
                  (sidecars.PAPERS_DIR, f"{sidecars.TMP_PREFIX}*.tmp"), (backup.BACKUP_DIR, ".*.tmp"),
@@ -40,6 +47,7 @@ class CheckReport:
     home: Path
     papers: int = 0
     problems: list[Problem] = field(default_factory=list)
+    read_only: bool = False  # the folder could not be written, so it was checked without writing
 
     @property
     def unresolved(self) -> list[Problem]:
@@ -67,7 +75,13 @@ def check_library(home: Path | str, fix: bool = False, *, hash_pdfs: bool = True
         report.problems.append(Problem("integrity", f"There is no library database at {db_path}{hint}.",
                                        path=str(db_path)))
         return report
-    problem = backup.integrity_problem(db_path)
+    report.read_only = not os.access(home, os.W_OK)
+    if report.read_only and fix:
+        report.problems.append(Problem("read-only", f"The library folder {home} is read-only; --fix could not "
+                                       "write there, so nothing was repaired.", path=str(home)))
+        fix = False
+    uri = _readable_uri(db_path) if report.read_only else None
+    problem = backup.integrity_problem(db_path) if uri is None else _integrity_problem(uri)
     if problem is not None:
         good = backup.newest_good_backup(home)
         hint = (f" Restore the newest good backup with: reading-list restore-backup {good.path}" if good
@@ -76,9 +90,11 @@ def check_library(home: Path | str, fix: bool = False, *, hash_pdfs: bool = True
                                        path=str(db_path)))
         return report
     _temp_files(home, report, fix)
-    with Library.open(home, lock=fix) as library:
+    opened = _ReadOnlyLibrary(home, uri) if uri is not None else Library.open(home, lock=fix)
+    with opened as library:
         with library._read() as conn:
             papers = conn.exec_driver_sql("SELECT id, pdf_path, pdf_hash FROM paper ORDER BY id").all()
+            _times(conn, report)
             pages = conn.exec_driver_sql(
                 "SELECT a.id, a.paper_id, a.page, p.page_count FROM annotation a JOIN paper p ON p.id = a.paper_id"
                 " WHERE a.page < 1 OR (p.page_count > 0 AND a.page > p.page_count) ORDER BY a.id").all()
@@ -90,6 +106,84 @@ def check_library(home: Path | str, fix: bool = False, *, hash_pdfs: bool = True
                 f"but its PDF has {count} pages; it is kept and shown as detached.", paper_id))
         _sidecars(library, {row[0] for row in papers}, report, fix)
     return report
+
+
+class _ReadOnlyLibrary:
+    """What the checks need of :class:`Library`, for a folder that cannot be written.
+
+    ``Library.open`` takes a lock file and may migrate, and both write; here the
+    database is only read.
+    """
+
+    def __init__(self, home: Path, uri: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.home = home
+        self._engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+            uri, uri=True, check_same_thread=False, timeout=10))
+
+    def _read(self):
+        return self._engine.connect()
+
+    def __enter__(self) -> _ReadOnlyLibrary:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._engine.dispose()
+
+
+def _readable_uri(db_path: Path) -> str:
+    """A URI that reads ``db_path`` in a folder that cannot be written.
+
+    A WAL database opened read-only wants to create its ``-shm`` file beside it, which
+    a read-only folder refuses. Without a ``-wal`` file holding changes, nothing is
+    missed by reading the main file as immutable.
+    """
+    uri = readonly_uri(db_path)
+    if _integrity_problem(uri, thorough=False) is None:
+        return uri
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return uri  # its unsaved changes cannot be read here; the integrity check says so
+    return uri + "&immutable=1"
+
+
+def _integrity_problem(uri: str, thorough: bool = True) -> str | None:
+    """``backup.integrity_problem`` for a URI of our choosing."""
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=10)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        if not thorough:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return None
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
+
+
+TIME_COLUMNS = (("paper", "id", ("added_at", "updated_at", "last_opened_at")),
+                ("note", "paper_id", ("created_at", "updated_at")),
+                ("annotation", "paper_id", ("created_at", "updated_at")))
+TIME_LABELS = {"added_at": "date added", "updated_at": "date changed", "last_opened_at": "date last opened",
+               "created_at": "date written"}
+
+
+def _times(conn, report: CheckReport) -> None:
+    """Stored times that cannot be read: the app shows them as unknown, and says so here."""
+    for table, owner, columns in TIME_COLUMNS:
+        rows = conn.exec_driver_sql(f"SELECT id, {owner}, {', '.join(columns)} FROM {table} ORDER BY id").all()
+        for row in rows:
+            for column, value in zip(columns, row[2:]):
+                if unreadable_time(value):
+                    what = f"Paper {row[0]}" if table == "paper" else f"The {table} {row[0]} of paper {row[1]}"
+                    report.problems.append(Problem(
+                        "bad-time", f"{what}: its {TIME_LABELS[column]} ({str(value)[:40]!r}) is not a date "
+                        "and time; it is shown as unknown.", row[1]))
 
 
 def _temp_files(home: Path, report: CheckReport, fix: bool) -> None:
@@ -214,7 +308,7 @@ def _unlink(path: Path) -> bool:
 def format_report(report: CheckReport) -> list[str]:
     lines = [("fixed: " if p.fixed else "problem: ") + p.message for p in report.problems]
     left = len(report.unresolved)
-    summary = f"Checked {report.papers} papers in {report.home}: "
+    summary = f"Checked {report.papers} papers in {report.home}" + (" (read-only)" if report.read_only else "") + ": "
     summary += "no problems." if not report.problems else (
         f"{len(report.problems) - left} fixed, {left} left." if left or any(p.fixed for p in report.problems)
         else "")

@@ -293,10 +293,23 @@ def _tags_for(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _dt(value) -> datetime:
+def _dt(value) -> datetime | None:
+    """A stored time, or ``None`` (shown as unknown) when the row holds something that is not one.
+
+    A hand-edited or foreign database must not stop the list from showing; ``check``
+    names such rows (:func:`unreadable_time`).
+    """
     if isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(value)
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def unreadable_time(value) -> bool:
+    """True for a stored time that is there but cannot be read as one."""
+    return value is not None and _dt(value) is None
 
 
 def figure_rows(conn: Connection, text: str = "", tag: str | None = None, limit: int = 5000) -> list[FigureRow]:

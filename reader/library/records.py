@@ -76,8 +76,8 @@ class AnnotationRecord:
     comment: str
     has_image: bool
     source: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None  # None: stored, but not readable as a time
+    updated_at: datetime | None  # None: stored, but not readable as a time
     detached: bool = False  # its page no longer exists in the paper's PDF
 
     def fields(self, image: bytes | None = None) -> AnnotationFields:
@@ -106,8 +106,8 @@ class NoteRecord:
     id: int
     paper_id: int
     body: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None
+    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class PaperRow:
     venue: str
     tags: tuple[str, ...]
     status: Status
-    added_at: datetime
+    added_at: datetime | None  # None: stored, but not readable as a time
     has_pdf: bool
     trashed: bool
     annotation_count: int = 0
@@ -142,8 +142,8 @@ class PaperDetail:
     status: Status
     rating: int
     tags: tuple[str, ...]
-    added_at: datetime
-    updated_at: datetime
+    added_at: datetime | None
+    updated_at: datetime | None
     last_opened_at: datetime | None
     pdf_path: str
     pdf_hash: str

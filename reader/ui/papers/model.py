@@ -231,6 +231,8 @@ def _display(record: PaperRow, column: Column, tooltip: bool = False):
     if column == Column.STATUS:
         return record.status.label
     if column == Column.ADDED:
+        if record.added_at is None:
+            return "unknown"
         local = record.added_at.replace(tzinfo=timezone.utc).astimezone()
         return local.strftime("%Y-%m-%d %H:%M" if tooltip else "%Y-%m-%d")
     return None
