@@ -36,10 +36,12 @@ class MarkdownReport:
     written: list[Path] = field(default_factory=list)  # created or changed
     unchanged: list[Path] = field(default_factory=list)
     cancelled: bool = False
+    skipped: list[str] = field(default_factory=list)  # why a note was not written, one sentence each
 
     def describe(self) -> str:
         total = len(self.written) + len(self.unchanged)
         text = f"Exported {total} note{'s' if total != 1 else ''} ({len(self.written)} changed)."
+        text += "".join(f" {why}" for why in self.skipped)
         return text + (" Cancelled before the end." if self.cancelled else "")
 
 
@@ -81,13 +83,18 @@ def _quote_block(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.strip("\n").splitlines())
 
 
+def _day(moment) -> str | None:
+    """The date of ``moment``, or ``None`` (null in front matter) for a time the library could not read."""
+    return moment.date().isoformat() if moment else None
+
+
 def front_matter(paper: PaperDetail) -> str:
     return "---\n" + emit([
         (ID_KEY, paper.id), ("title", paper.title), ("authors", list(paper.authors)), ("year", paper.year),
         ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", paper.url),
         ("code_url", paper.code_url), ("tags", sorted(paper.tags, key=str.casefold)),
         ("status", paper.status.value.replace("_", "-")),
-        ("added", paper.added_at.date().isoformat()), ("updated", paper.updated_at.date().isoformat()),
+        ("added", _day(paper.added_at)), ("updated", _day(paper.updated_at)),
     ]) + "\n---\n"
 
 
@@ -99,8 +106,8 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
         "id": paper.id, "title": " ".join(paper.title.split()), "authors": ", ".join(paper.authors), "year": paper.year or "",
         "venue": paper.venue, "doi": paper.doi, "arxiv": paper.arxiv_id, "url": paper.url,
         "code_url": paper.code_url, "tags": ", ".join(sorted(paper.tags, key=str.casefold)),
-        "status": paper.status.label, "added": paper.added_at.date().isoformat(),
-        "updated": paper.updated_at.date().isoformat(), "app_link": app_link,
+        "status": paper.status.label, "added": _day(paper.added_at) or "unknown",
+        "updated": _day(paper.updated_at) or "unknown", "app_link": app_link,
         "pdf_link": _pdf_uri(library, paper),
         "byline": " · ".join(str(x) for x in (", ".join(paper.authors), paper.venue, paper.year) if x),
     }
@@ -190,6 +197,8 @@ def scan_notes(folder: Path) -> tuple[dict[int, Path], set[str]]:
     if not folder.is_dir():
         return owners, taken
     for path in sorted(folder.glob("*.md")):
+        if path.is_symlink():  # not read: it may lead out of the vault (export skips its paper and says so)
+            continue
         taken.add(path.name.casefold())
         try:
             with path.open(encoding="utf-8", errors="replace") as handle:
@@ -234,6 +243,19 @@ def _clean_assets(assets_dir: Path, stem: str, keep: set[str]) -> None:
                 pass
 
 
+def _symlink_in_the_way(note: Path, assets_dir: Path, has_assets: bool) -> Path | None:
+    """The link export would follow for this note, if any.
+
+    Following it would read a file from outside the vault into the note, or write and
+    delete images wherever the link points.
+    """
+    if note.is_symlink():
+        return note
+    if has_assets and assets_dir.is_symlink():
+        return assets_dir
+    return None
+
+
 def export_markdown(library: Library, paper_ids: Sequence[int], out_dir: Path | str, *,
                     template_path: Path | None = None, progress: Progress | None = None,
                     is_cancelled: Callable[[], bool] = lambda: False) -> MarkdownReport:
@@ -249,19 +271,24 @@ def export_markdown(library: Library, paper_ids: Sequence[int], out_dir: Path | 
             report.cancelled = True
             break
         target = out_dir / names[paper.id]
-        stem = target.stem
-        context, assets = build_context(library, paper, stem)
-        for name, data in sorted(assets.items()):
-            write_atomic(out_dir / ASSETS / name, data)
-        _clean_assets(out_dir / ASSETS, stem, set(assets))
-        old_text = None
-        if target.exists():
-            try:
-                old_text = target.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ExportError(f"{target} cannot be read to update it: {exc}.") from exc
-        text = render_note(template, context, old_text)
-        (report.written if write_atomic(target, text) else report.unchanged).append(target)
+        context, assets = build_context(library, paper, target.stem)
+        refused = _symlink_in_the_way(target, out_dir / ASSETS, bool(assets))
+        if refused:
+            report.skipped.append(f"{refused} is a symbolic link, which export does not follow; "
+                                  f"the note of paper {paper.id} was not written.")
+        else:
+            for name, data in sorted(assets.items()):
+                write_atomic(out_dir / ASSETS / name, data)
+            if not (out_dir / ASSETS).is_symlink():
+                _clean_assets(out_dir / ASSETS, target.stem, set(assets))
+            old_text = None
+            if target.exists():
+                try:
+                    old_text = target.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ExportError(f"{target} cannot be read to update it: {exc}.") from exc
+            text = render_note(template, context, old_text)
+            (report.written if write_atomic(target, text) else report.unchanged).append(target)
         if progress:
             progress(index + 1, len(papers), target.name)
     return report

@@ -6,7 +6,10 @@ says what happened to it, and nothing is written for a file that fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -170,7 +173,8 @@ def import_pdfs(
                 pass  # the paper is in; a missing thumbnail only shows as text
         if outcome.created and annotation_reader is not None:
             try:
-                add_file_annotations(library, outcome.paper_id, path, annotation_reader)
+                with _openable_name(path) as readable:
+                    add_file_annotations(library, outcome.paper_id, readable, annotation_reader)
             except (ReaderError, OSError):
                 pass  # the paper is in; its own marks are a bonus, never a reason to fail
         outcomes.append(outcome)
@@ -188,7 +192,8 @@ def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Ext
         if existing is not None:  # same bytes: no need to read the PDF again
             outcome = library.add_pdf(path, PaperFields(tags=tuple(tags)), sha256=digest)
             return ImportOutcome(path, outcome.paper_id, False, outcome.title)
-        extraction = extractor(path)
+        with _openable_name(path) as readable:
+            extraction = extractor(readable)
         fields = fields_from_extraction(extraction, path, tags)
         outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
                                   captions=captions_from_extraction(extraction), sha256=digest)
@@ -201,7 +206,31 @@ def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Ext
 
 
 def _title_from_filename(path: Path) -> str:
-    return path.stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+    stem = os.fsencode(path.stem).decode("utf-8", "replace")  # undecodable bytes cannot be stored as text
+    return stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+
+
+@contextmanager
+def _openable_name(path: Path) -> Iterator[Path]:
+    """``path``, or a link to it with a plain name when its name is not valid UTF-8.
+
+    MuPDF takes file names as UTF-8 text, so a name with undecodable bytes (a file from
+    an old Latin-1 system, say) would read as a damaged PDF.
+    """
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="reading-list-") as folder:
+        link = Path(folder) / "paper.pdf"
+        os.symlink(os.path.abspath(path), link)
+        try:
+            yield link
+        except ReaderError as exc:  # name the user's file, not the link
+            raise type(exc)(str(exc).replace(str(link), str(path))) from exc
 
 
 def reextract(library: Library, paper_id: int, extractor: Extractor = default_extractor,

@@ -302,13 +302,22 @@ class Library:
             return AddOutcome(existing, False, detail.title, restored_from_trash=detail.trashed)
         relative = f"{PDF_DIR}/{digest}.pdf"
         target = self.home / relative
-        if not target.exists():
+        copied = not target.exists()
+        if copied:
             try:
                 copy_atomically(Path(source), target)
             except OSError as exc:
                 raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
-        paper_id = self.add_paper(fields, pdf_path=relative, pdf_hash=digest, page_count=page_count,
-                                  captions=captions)
+        try:
+            paper_id = self.add_paper(fields, pdf_path=relative, pdf_hash=digest, page_count=page_count,
+                                      captions=captions)
+        except BaseException:
+            if copied:  # no paper owns the copy: take it back, so the library is as it was
+                try:
+                    target.unlink()
+                except OSError:
+                    pass
+            raise
         return AddOutcome(paper_id, True, fields.title.strip() or "Untitled")
 
     # Editing -----------------------------------------------------------------
