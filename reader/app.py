@@ -148,6 +148,7 @@ def run_gui(argv: list[str]) -> int:
     render_client.start()
     window = MainWindow(library, log_file=log_file, render_client=render_client)
     install_error_dialog(window, log_file)
+    _quit_on_termination(app, window)
     window.show()
     QTimer.singleShot(FREEZE_AFTER_MS, freeze_startup_objects)
     if os.environ.get("READING_LIST_STARTUP_PROBE"):
@@ -170,6 +171,44 @@ def run_gui(argv: list[str]) -> int:
     if window.restore_on_exit is not None:
         _restore_and_restart(home, window.restore_on_exit, argv)
     return status
+
+
+def _quit_on_termination(app, window) -> None:
+    """SIGTERM (logout, ``kill``) and SIGHUP quit like *Quit*: the window closes and saves the
+    note being typed, then ``run_gui`` stops the worker processes and removes the socket.
+
+    Python runs a signal handler only once the interpreter has control, and Qt's event
+    loop may wait in C++ for a long time. The signal writes a byte to a socket pair
+    (``signal.set_wakeup_fd``); a QSocketNotifier on the other end wakes the loop and
+    runs Python, and with it the handler, which asks the loop to quit.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    receive, send = socket.socketpair()
+    receive.setblocking(False)
+    send.setblocking(False)
+    signal.set_wakeup_fd(send.fileno())
+    notifier = QSocketNotifier(receive.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:
+        try:
+            receive.recv(512)
+        except OSError:
+            pass
+
+    def quit_cleanly() -> None:
+        log.info("asked to quit by a signal")
+        window.close()
+        app.quit()
+
+    notifier.activated.connect(drain)
+    for signum in wanted:
+        signal.signal(signum, lambda _signum, _frame: QTimer.singleShot(0, quit_cleanly))
+    window._termination_wakeup = (receive, send, notifier)  # alive as long as the window
 
 
 FREEZE_AFTER_MS = 2000  # after the first paint and the deferred start-up work

@@ -70,11 +70,12 @@ class PaperOpening:
         except (KeyError, ValueError):
             self.statusBar().showMessage(f"Not a link Reading List understands: {url}", 6000)
             return
-        if parsed.netloc != "open" or not self.library.exists(paper_id):
-            self.statusBar().showMessage(f"No paper {paper_id} in this library.", 6000)
+        # SQLite's integers stop at 2**63 - 1, and Qt's page numbers at 2**31 - 1.
+        if parsed.netloc != "open" or not 0 < paper_id < 2 ** 63 or not self.library.exists(paper_id):
+            self.statusBar().showMessage(f"No paper {_short(str(paper_id))} in this library.", 6000)
             return
         self.table.select_paper(paper_id)
-        self.open_paper(paper_id, page=max(page - 1, 0))
+        self.open_paper(paper_id, page=min(max(page - 1, 0), 2 ** 31 - 1))
 
     def open_path(self, path: Path) -> None:
         """A PDF given on the command line, double-clicked or dropped.
