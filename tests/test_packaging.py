@@ -47,7 +47,7 @@ def _installed_files() -> set[str]:
 def _is_editable() -> bool:
     import reader
 
-    return Path(reader.__file__).resolve().is_relative_to(REPO.resolve())
+    return Path(reader.__file__).resolve().is_relative_to((REPO / "reader").resolve())
 
 
 @pytest.fixture
