@@ -10,7 +10,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -27,7 +27,7 @@ from reader import __version__
 from reader.errors import ReaderError
 from reader.importers.extraction_pool import ExtractionPool
 from reader.library import Library, PaperQuery, Status
-from reader.ui import commands
+from reader.ui import commands, window_state
 from reader.ui.detail.pane import DetailPane
 from reader.ui.import_job import ImportJob, ImportProgress
 from reader.ui.library_commands import LibraryCommands
@@ -270,7 +270,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         query = self.model.query
 
         def show(total: int) -> None:
-            if self.model.query == query and time.monotonic() >= self._notice_until:
+            if self.model.query == query:
                 self.statusBar().showMessage(f"{total:,} paper{'s' if total != 1 else ''}", 0)
 
         self.runner.run(lambda: self.library.count(query), show, lambda _e: None, lane="work")
@@ -448,15 +448,24 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            saved_screen = self.settings.value("window/screen")
+            window_state.follow_screen(self, saved_screen if isinstance(saved_screen, QSize) else None)
+            maximized = str(self.settings.value("window/maximized", "false")).lower() == "true"
         else:
-            self.resize(1280, 800)
+            self.resize(window_state.DEFAULT_SIZE)
+            maximized = not window_state.default_fits(self)
+        window_state.fit_to_screen(self)
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         for key, splitter in (("window/main_split", self.main_split), ("window/library_split", self.library_split)):
             value = self.settings.value(key)
             if isinstance(value, QByteArray):
                 splitter.restoreState(value)
+        window_state.keep_share(self.main_split, 0, 0.3, [190, 1000])  # the sidebar
+        window_state.keep_share(self.library_split, 1, 0.6, [760, 440])  # the detail pane
         header = self.settings.value("window/table_header")
         if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
+            self.table.restore_header(header)
             self.model.sort(self.table.horizontalHeader().sortIndicatorSection(),
                             self.table.horizontalHeader().sortIndicatorOrder())
         view = self.settings.value("selection/view", "all")
@@ -469,9 +478,11 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/maximized", self.isMaximized())
+        self.settings.setValue("window/screen", window_state.screen_area(self).size())
         self.settings.setValue("window/main_split", self.main_split.saveState())
         self.settings.setValue("window/library_split", self.library_split.saveState())
-        self.settings.setValue("window/table_header", self.table.horizontalHeader().saveState())
+        self.settings.setValue("window/table_header", self.table.save_header())
         view, tag = self.sidebar.current_filter()
         self.settings.setValue("selection/view", view)
         self.settings.setValue("selection/tag", tag)

@@ -121,9 +121,8 @@ class AnnotationController(QObject):
         self.tab._show_side(True)
         if self.store.records or not has_toc:
             self.tab.side.setCurrentWidget(self.panel)
-        sizes = self.tab.splitter.sizes()
-        if sizes[0] < 280:
-            self.tab.splitter.setSizes([300, max(300, sum(sizes) - 300)])
+        if self.tab.splitter.sizes()[0] < 280:
+            self.tab.size_side(300)
 
     # making marks ---------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter, QToolButton,
+    QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu, QSplitter, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -85,17 +85,22 @@ class AnnotationsPanel(QWidget):
         column = QVBoxLayout(marks)
         column.setContentsMargins(4, 4, 4, 0)
         column.setSpacing(4)
+        # the panel must fit a narrow side column: the colour box shrinks, the buttons take two rows
+        self.search.setMinimumWidth(60)
+        self.colour_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.colour_filter.setMinimumContentsLength(6)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.colour_filter)
         column.addLayout(filters)
         column.addWidget(self.list, 1)
         column.addWidget(self.empty)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         buttons.setSpacing(2)
-        for button in (self.comment_button, self.colour_button, self.delete_button, self.quote_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        for index, button in enumerate((self.comment_button, self.colour_button, self.delete_button,
+                                        self.quote_button)):
+            buttons.addWidget(button, index // 2, index % 2, Qt.AlignmentFlag.AlignLeft)
+        buttons.setColumnStretch(2, 1)
         column.addLayout(buttons)
         self.notes = NotesEditor(self)
         notes_box = QWidget(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QStyle, QToolBar, QWidget
 
 from reader.pdf.geometry import ZOOM_STEPS
 
@@ -79,10 +79,14 @@ class ViewerToolbar:
         right.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         right.addAction(self.find_action)
         right.addAction(self.dark_action)
+        # the page box and zoom never go behind the toolbar's "»": the tools on the right give way first
+        bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        right.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         strip = QWidget(self)
         row = QHBoxLayout(strip)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(bar, 1)
+        row.addWidget(bar)
+        row.addStretch(1)
         row.addWidget(right)
         return strip
 

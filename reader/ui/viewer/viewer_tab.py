@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from reader.library import Library
     from reader.ui.annotations.controller import AnnotationController
 
+SIDE_SHARE = 0.3  # of the tab's width, at most, for the side panel
 
 
 class ViewerTab(ViewerToolbar, QWidget):
@@ -95,6 +96,9 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.side.setDocumentMode(True)
         self.side.addTab(self.outline, "Contents")
         self.side.addTab(self.thumbnails, "Pages")
+        # a narrow panel shortens every label ("Cont…") rather than scrolling one out of sight ("ents")
+        self.side.tabBar().setUsesScrollButtons(False)
+        self.side.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         self.side.hide()
 
         reading = QWidget(self)
@@ -123,7 +127,9 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.splitter = splitter = QSplitter(self)
         splitter.addWidget(self.side)
         splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
+        # a resize keeps the panel's share of the width, so a small window is not half panel
+        splitter.setStretchFactor(0, round(SIDE_SHARE * 100))
+        splitter.setStretchFactor(1, round((1 - SIDE_SHARE) * 100))
         splitter.setSizes([200, 800])
         self.toolbar = self._build_toolbar()
         layout = QVBoxLayout(self)
@@ -164,6 +170,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.outline.set_toc(info.get("toc") or [])
         has_toc = bool(info.get("toc"))
         self.side.setTabEnabled(0, has_toc)
+        self.side.setTabVisible(0, has_toc)  # no "Contents" tab to crowd the others when there is no outline
         self.side.setCurrentIndex(0 if has_toc else 1)
         self.thumbnails.set_document(doc_id, info["page_sizes"])
         self.sidebar_action.setChecked(has_toc)
@@ -310,8 +317,13 @@ class ViewerTab(ViewerToolbar, QWidget):
     def _show_side(self, visible: bool) -> None:
         self.side.setVisible(visible)
         if visible and self.splitter.sizes()[0] < 60:
-            total = sum(self.splitter.sizes()) or 1000
-            self.splitter.setSizes([190, max(200, total - 190)])
+            self.size_side(190)
+
+    def size_side(self, wanted: int) -> None:
+        """Open the side panel ``wanted`` pixels wide, but never wider than its share of the tab."""
+        total = sum(self.splitter.sizes()) or 1000
+        side = min(wanted, round(total * SIDE_SHARE))
+        self.splitter.setSizes([side, total - side])
 
     def _show_status(self, text: str) -> None:
         self.status.setText(text)
