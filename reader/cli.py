@@ -220,7 +220,7 @@ def run(argv: Sequence[str]) -> int:
         _require_text(args)
         return _dispatch(args)
     except ReaderError as exc:
-        print(f"reading-list: {exc}", file=sys.stderr)
+        print(f"reading-list: {printable(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("reading-list: interrupted; nothing half-written.", file=sys.stderr)
@@ -263,10 +263,10 @@ def _cmd_add(library, args) -> int:
         if outcome.ok:
             print(outcome.paper_id)
             if not outcome.created or outcome.warnings:
-                print(f"reading-list: {outcome.describe()}", file=sys.stderr)
+                print(f"reading-list: {printable(outcome.describe())}", file=sys.stderr)
         else:
             failed += 1
-            print(f"reading-list: {outcome.error}", file=sys.stderr)
+            print(f"reading-list: {printable(outcome.error)}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
 
 
@@ -434,7 +434,7 @@ def _cmd_export(library, args) -> int:
     if args.format == "markdown":
         from reader.export.markdown import export_markdown
 
-        print(export_markdown(library, ids, args.out).describe(), file=sys.stderr)
+        print(printable(export_markdown(library, ids, args.out).describe()), file=sys.stderr)
         return EXIT_OK
     from reader.export.bibtex import export_bibtex
 
@@ -442,7 +442,7 @@ def _cmd_export(library, args) -> int:
     if args.out is None:
         sys.stdout.write(report.text)
     else:
-        print(report.describe(), file=sys.stderr)
+        print(printable(report.describe()), file=sys.stderr)
     return EXIT_OK
 
 
@@ -457,5 +457,5 @@ def _cmd_import(library, args) -> int:
     for paper_id, _ in report.added:
         print(paper_id)
     for line in report.lines():
-        print(f"reading-list: {line}", file=sys.stderr)
+        print(f"reading-list: {printable(line)}", file=sys.stderr)
     return EXIT_OK
