@@ -174,8 +174,9 @@ def run_gui(argv: list[str]) -> int:
 
 
 def _quit_on_termination(app, window) -> None:
-    """SIGTERM (logout, ``kill``) and SIGHUP quit like *Quit*: the window closes and saves the
-    note being typed, then ``run_gui`` stops the worker processes and removes the socket.
+    """SIGTERM (logout, ``kill``), SIGHUP and SIGINT (Ctrl+C in the terminal that started it)
+    quit like *Quit*: the window closes and saves the note being typed, then ``run_gui``
+    stops the worker processes and removes the socket.
 
     Python runs a signal handler only once the interpreter has control, and Qt's event
     loop may wait in C++ for a long time. The signal writes a byte to a socket pair
@@ -187,7 +188,7 @@ def _quit_on_termination(app, window) -> None:
 
     from PySide6.QtCore import QSocketNotifier, QTimer
 
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)]
     receive, send = socket.socketpair()
     receive.setblocking(False)
     send.setblocking(False)

@@ -117,7 +117,7 @@ def test_a_pdf_whose_paper_could_not_be_saved_on_a_full_disk_is_not_left_in_the_
     pdf_pages = -(-pdf.stat().st_size // 4096)
     filler = small_disk / "filler"
     with Library.open(home) as lib:
-        for extra_pages in range(0, 64):
+        for extra_pages in range(64):
             filler.unlink(missing_ok=True)
             stat = os.statvfs(small_disk)
             filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - (pdf_pages + extra_pages) * 4096))
@@ -172,7 +172,10 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 
 def _notes_by_paper(vault: Path) -> dict[int, Path]:
-    return {int(re.search(r"^reading_list_id: (\d+)$", p.read_text(), re.M).group(1)): p for p in vault.glob("*.md")}
+    found = {}
+    for note in vault.glob("*.md"):
+        found[int(re.search(r"^reading_list_id: (\d+)$", note.read_text(), re.MULTILINE).group(1))] = note
+    return found
 
 
 def test_export_refuses_to_follow_a_symlinked_note_or_assets_folder(library_home, tmp_path):

@@ -16,11 +16,19 @@ from reader.library import Library, PaperFields
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGTERM and SIGHUP are POSIX signals")
 
 
-def test_a_link_to_a_paper_id_beyond_any_integer_says_there_is_no_such_paper(open_window, qtbot):
+def test_a_link_with_numbers_beyond_any_integer_says_no_such_paper_or_opens_the_last_page(
+        open_window, qtbot, pdf_factory):
+    from reader.ui.viewer.viewer_tab import ViewerTab
+
     window = open_window()
     window.receive_arguments([f"reading-list://open?paper={10 ** 30}&page=1"], raise_window=False)
     assert "No paper" in window.statusBar().currentMessage()
-    assert window.tabs.count() == 0 or window.tabs.currentWidget() is not None
+    outcome = window.library.add_pdf(pdf_factory("Short", pages=3), PaperFields(title="Short"), page_count=3)
+    window.refresh()
+    window.receive_arguments([f"reading-list://open?paper={outcome.paper_id}&page={10 ** 30}"], raise_window=False)
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ViewerTab)
+    qtbot.waitUntil(lambda: tab.is_loaded() and tab.current_page() == 2, timeout=10_000)
 
 
 def test_sigterm_closes_the_window_and_saves_the_note_typed_just_before(open_window, qtbot, qapp):
@@ -31,7 +39,7 @@ def test_sigterm_closes_the_window_and_saves_the_note_typed_just_before(open_win
     window.refresh()
     assert window.table.select_paper(paper_id)
     qtbot.keyClicks(window.detail.notes.editor, "the last thought")
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
     try:
         _quit_on_termination(qapp, window)
         os.kill(os.getpid(), signal.SIGTERM)  # well inside the 0.6 s before the note would save itself
@@ -58,7 +66,7 @@ def _group(pgid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_signal_ends_the_app_with_status_0_and_leaves_no_workers_or_socket(library_home, tmp_path, signum,
                                                                             monkeypatch):
     from PySide6.QtCore import QDir
