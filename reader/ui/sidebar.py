@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QTreeView
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView,
+)
 
 from reader.library import TagCount, ViewCounts
 
@@ -13,6 +15,44 @@ VIEWS = (("all", "All papers"), ("to_read", "To read"), ("reading", "Reading"), 
 KindRole = Qt.ItemDataRole.UserRole + 1
 KeyRole = Qt.ItemDataRole.UserRole + 2
 CountRole = Qt.ItemDataRole.UserRole + 3
+COUNT_GAP = 12  # pixels between a name and its count
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Draws a row's count at its right edge, always whole; a long name is the one shortened."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        if not index.data(KindRole):  # a group heading
+            return super().paint(painter, option, index)
+        count = index.data(CountRole)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        name, item.text = item.text, ""
+        style = item.widget.style() if item.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, item.widget)
+        metrics = item.fontMetrics
+        number = str(count) if count else ""
+        number_width = metrics.horizontalAdvance(number) + COUNT_GAP if count else 0
+        name_area = area.adjusted(0, 0, -number_width, 0)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        palette = item.palette
+        painter.save()
+        painter.setFont(item.font)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        painter.drawText(name_area, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_area.width()))
+        if not selected:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(area, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, number)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 - Qt override
+        size = super().sizeHint(option, index)
+        count = index.data(CountRole)
+        if count:
+            size.setWidth(size.width() + option.fontMetrics.horizontalAdvance(str(count)) + COUNT_GAP)
+        return size
 
 
 class Sidebar(QTreeView):
@@ -32,6 +72,7 @@ class Sidebar(QTreeView):
         self.setUniformRowHeights(True)
         self.setStyleSheet("QTreeView { border: none; } QTreeView::item { padding: 3px 4px; }")
         self.setMinimumWidth(150)
+        self.setItemDelegate(CountDelegate(self))
         self._library_group = self._group("Library")
         self._tags_group = self._group("Topics")
         for key, label in VIEWS:
@@ -59,15 +100,16 @@ class Sidebar(QTreeView):
         for row in range(self._library_group.rowCount()):
             item = self._library_group.child(row)
             key = item.data(KeyRole)
-            item.setText(f"{dict(VIEWS)[key]}  ({counts[key]})" if counts[key] else dict(VIEWS)[key])
+            item.setData(counts[key] or None, CountRole)
         view, tag = self.current_filter()
         self.selectionModel().blockSignals(True)
         self._tags_group.removeRows(0, self._tags_group.rowCount())
         for tag_count in tags:
-            item = QStandardItem(f"{tag_count.name}  ({tag_count.count})")
+            item = QStandardItem(tag_count.name)
             item.setData("tag", KindRole)
             item.setData(tag_count.name, KeyRole)
-            item.setToolTip(f"Papers tagged {tag_count.name}")
+            item.setData(tag_count.count, CountRole)
+            item.setToolTip(f"{tag_count.count} paper{'s' if tag_count.count != 1 else ''} tagged {tag_count.name}")
             self._tags_group.appendRow(item)
         if not tags:
             hint = QStandardItem("No tags yet")

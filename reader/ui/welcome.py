@@ -14,7 +14,9 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        title = QLabel("Your reading list is empty")
+        self.title = title = QLabel("Your reading list is empty")
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setWeight(QFont.Weight.DemiBold)
@@ -24,8 +26,11 @@ class WelcomePage(QWidget):
             "type one in by hand, or start from a sample list of ICLR 2020 and 2021 papers."
         )
         text.setWordWrap(True)
-        text.setFixedWidth(480)
+        # at most this wide, but narrower in a small window: it wraps onto more lines rather than being cut
+        text.setMaximumWidth(480)
+        text.setMinimumWidth(1)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = text
         self.add_pdf_button = add_pdf = QPushButton("Add PDF…")
         add_pdf.setDefault(True)
         add_pdf.clicked.connect(self.add_pdf_requested)
@@ -40,9 +45,13 @@ class WelcomePage(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(title)
         layout.addSpacing(8)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        text_row = QHBoxLayout()
+        text_row.addStretch(1)
+        text_row.addWidget(text, 100)
+        text_row.addStretch(1)
+        layout.addLayout(text_row)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(3)

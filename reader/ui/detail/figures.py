@@ -5,14 +5,50 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCursor, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCursor, QPainter, QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from reader.library import CaptionRecord
 
 THUMB_WIDTH = 132
 STACKED_THUMB_WIDTH = 240
+
+
+class Picture(QWidget):
+    """A thumbnail drawn as wide as it is given, up to ``widest`` and never past its own size, in proportion."""
+
+    def __init__(self, pixmap: QPixmap, widest: int, fixed: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.pixmap = pixmap
+        self.widest = widest if fixed else min(widest, pixmap.width())
+        policy = QSizePolicy(QSizePolicy.Policy.Fixed if fixed else QSizePolicy.Policy.Preferred,
+                             QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return round(self.pixmap.height() * min(width, self.widest) / max(1, self.pixmap.width()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.widest, self.heightForWidth(self.widest))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint() if self.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Fixed else QSize(32, 8)
+
+    def shown_rect(self) -> QRect:
+        """Where the picture is drawn: centred at the top, as wide as there is room for."""
+        width = min(self.width(), self.widest)
+        return QRect((self.width() - width) // 2, 0, width, self.heightForWidth(width))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(self.shown_rect(), self.pixmap)
+        painter.end()
 
 
 class _FigureCard(QFrame):
@@ -28,17 +64,15 @@ class _FigureCard(QFrame):
         # stacked: the picture above its caption, for a narrow column such as the viewer's side panel
         layout = QVBoxLayout(self) if stacked else QHBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        width = STACKED_THUMB_WIDTH if stacked else THUMB_WIDTH
-        thumb = QLabel()
-        thumb.setFixedWidth(width)
-        thumb.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         pixmap = QPixmap(str(library_home / caption.thumbnail)) if caption.thumbnail else QPixmap()
+        self.picture: Picture | None = None
         if not pixmap.isNull():
-            if stacked and pixmap.width() < width:
-                thumb.setPixmap(pixmap)  # never blown up past the thumbnail's own size
+            # in a narrow column the picture shrinks with it, so a wide table is never cut on the right
+            self.picture = Picture(pixmap, STACKED_THUMB_WIDTH if stacked else THUMB_WIDTH, fixed=not stacked)
+            if stacked:
+                layout.addWidget(self.picture)
             else:
-                thumb.setPixmap(pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation))
-            layout.addWidget(thumb, 0, Qt.AlignmentFlag.AlignHCenter if stacked else Qt.AlignmentFlag.AlignLeft)
+                layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         text = QLabel(_caption_html(caption))
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -30,20 +31,34 @@ from PySide6.QtWidgets import (
 from reader.library import PaperDetail, Status
 from reader.ui.detail.figures import FigureStrip
 from reader.ui.detail.notes import NotesEditor
+from reader.ui.detail.wrapping_edit import WrappingLineEdit
 
 SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 class _TagCompleter(QCompleter):
-    """Completes the tag being typed after the last comma, not the whole line."""
+    """Completes the tag being typed after the last comma, not the whole line.
+
+    The tags before that comma are taken from what was typed (``splitPath`` sees it),
+    not from the field at the moment of choosing: moving through the list with Down
+    already writes the highlighted tag into the field, and reading it back then would
+    add the tag a second time.
+    """
+
+    def __init__(self, model, parent) -> None:
+        super().__init__(model, parent)
+        self._before: list[str] = []
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802
-        return [path.split(",")[-1].strip()]
+        *before, typing = path.split(",")
+        self._before = [t.strip() for t in before if t.strip()]
+        return [typing.strip()]
 
     def pathFromIndex(self, index) -> str:  # noqa: N802
-        typed = self.widget().text()
-        head = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
-        return head + index.data() + ", "
+        tags = list(self._before)
+        if index.data().lower() not in {t.lower() for t in tags}:
+            tags.append(index.data())
+        return ", ".join(tags) + ", "
 
 
 def _heading(text: str) -> QLabel:
@@ -160,8 +175,16 @@ class DetailPane(QStackedWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        self._body = body
         self.addWidget(scroll)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the fields allow, and no narrower: a splitter never cuts the pane's right edge off."""
+        hint = super().minimumSizeHint()
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return QSize(max(hint.width(), self._body.minimumSizeHint().width() + scrollbar + 2), hint.height())
 
     # Filling ---------------------------------------------------------------------
 
@@ -200,9 +223,8 @@ class DetailPane(QStackedWidget):
 
     # Emitting --------------------------------------------------------------------
 
-    def _line(self, layout: QVBoxLayout, placeholder: str, field: str) -> QLineEdit:
-        edit = QLineEdit(placeholderText=placeholder)
-        edit.setFrame(False)
+    def _line(self, layout: QVBoxLayout, placeholder: str, field: str) -> WrappingLineEdit:
+        edit = WrappingLineEdit(placeholder)
         edit.editingFinished.connect(lambda: self._emit_field(field, edit.text()))
         layout.addWidget(edit)
         return edit
@@ -231,7 +253,10 @@ class DetailPane(QStackedWidget):
     def _emit_tags(self) -> None:
         if self._paper is None:
             return
-        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        tags: list[str] = []
+        for tag in (t.strip() for t in self.tags_edit.text().split(",")):
+            if tag and tag.lower() not in {t.lower() for t in tags}:
+                tags.append(tag)
         if [t.lower() for t in tags] != [t.lower() for t in self._paper.tags]:
             self.tags_edited.emit(self._paper.id, tags)
 
