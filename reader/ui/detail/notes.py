@@ -7,7 +7,8 @@ last ``SAVE_DELAY_MS`` of typing, and the database is not written per keystroke.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import NoteRecord
+from reader.links import may_open
 
 SAVE_DELAY_MS = 600
 
@@ -55,7 +57,12 @@ class NotesEditor(QWidget):
         self.editor.setTabChangesFocus(True)
         self.editor.textChanged.connect(self._on_text_changed)
         self.preview = QTextBrowser()
-        self.preview.setOpenExternalLinks(True)
+        # Notes hold text quoted from PDFs and read from sidecars: the preview never follows a
+        # link itself (it would show a file: target in the pane), and hands only web and mail
+        # links to the desktop.
+        self.preview.setOpenLinks(False)
+        self.preview.setOpenExternalLinks(False)
+        self.preview.anchorClicked.connect(self._open_clicked_link)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.editor, "Write")
@@ -172,6 +179,13 @@ class NotesEditor(QWidget):
             self._timer.stop()
             self._dirty = False
             self.delete_requested.emit(self._note_id)
+
+    def _open_clicked_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if may_open(text):
+            QDesktopServices.openUrl(url)
+        else:
+            self.saved_label.setText(f"Link not opened (only web and mail links are): {text[:80]}")
 
     def _render_preview(self, *_args) -> None:
         if self.tabs.currentWidget() is self.preview:

@@ -13,9 +13,9 @@ from typing import Any
 from PySide6.QtCore import QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QMouseEvent
 
+from reader.links import may_open
 from reader.pdf import textsel
 
-SAFE_SCHEMES = ("http", "https", "mailto")
 WORD_PAGES = 24  # pages whose words are kept; older ones are asked for again (they weigh on the GC)
 
 
@@ -77,8 +77,7 @@ class TextAndLinks:
             self.go_to_page(link["page"], link.get("y"))
             return
         uri = (link.get("uri") or "").strip()
-        scheme = QUrl(uri).scheme().lower()
-        if link["kind"] == "uri" and scheme in SAFE_SCHEMES:
+        if link["kind"] == "uri" and may_open(uri):
             QDesktopServices.openUrl(QUrl(uri))
             self.status_message.emit(f"Opened {uri}")
         else:

@@ -22,11 +22,12 @@ from PySide6.QtCore import QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeyEvent, QKeySequence, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from reader.links import SAFE_SCHEMES
 from reader.pdf.geometry import RenderKey, bucket_scale, clamp_zoom, next_zoom, previous_zoom
 from reader.ui.viewer import word_caret
 from reader.ui.viewer.page_layout import PageLayout
 from reader.ui.viewer.pdf_paint import paint_view
-from reader.ui.viewer.pdf_text import SAFE_SCHEMES, TextAndLinks
+from reader.ui.viewer.pdf_text import TextAndLinks
 from reader.ui.viewer.render_client import RenderClient
 
 __all__ = ["PdfView", "SAFE_SCHEMES", "READING_KEYS"]
