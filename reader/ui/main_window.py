@@ -270,7 +270,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         query = self.model.query
 
         def show(total: int) -> None:
-            if self.model.query == query:
+            if self.model.query == query and time.monotonic() >= self._notice_until:
                 self.statusBar().showMessage(f"{total:,} paper{'s' if total != 1 else ''}", 0)
 
         self.runner.run(lambda: self.library.count(query), show, lambda _e: None, lane="work")
