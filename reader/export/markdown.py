@@ -22,9 +22,11 @@ from reader.export.frontmatter import emit, read_int, split_front_matter
 from reader.export.merge import merge_body, merge_front
 from reader.export.template import Segment, TemplateError, parse, render
 from reader.library import Library, PaperDetail
+from reader.library.inside import inside_library
 
 TEMPLATE_NAME = "markdown-template.md"
 ASSETS = "assets"
+PDF_DIR, THUMBNAIL_DIR = "pdfs", "thumbnails"
 ID_KEY = "reading_list_id"
 OWNED_KEYS = {ID_KEY, "title", "authors", "year", "venue", "doi", "arxiv", "url", "code_url", "tags",
               "status", "added", "updated"}
@@ -73,9 +75,10 @@ def load_template(path: Path | None = None) -> Template:
 
 
 def _pdf_uri(library: Library, paper: PaperDetail, page: int | None = None) -> str:
-    if not paper.pdf_path:
+    pdf = inside_library(library.home, paper.pdf_path, PDF_DIR) if paper.pdf_path else None
+    if pdf is None:
         return ""
-    uri = (library.home / paper.pdf_path).absolute().as_uri()
+    uri = pdf.as_uri()
     return f"{uri}#page={page}" if page else uri
 
 
@@ -114,7 +117,8 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
     captions = []
     for index, caption in enumerate(paper.captions, start=1):
         image = ""
-        source = library.home / caption.thumbnail if caption.thumbnail else None
+        # The stored name is data (a restored backup, a sidecar): only a file in thumbnails/ is copied.
+        source = inside_library(library.home, caption.thumbnail, THUMBNAIL_DIR) if caption.thumbnail else None
         if source is not None and source.is_file():
             name = f"{stem}-figure-{index}{source.suffix.lower() or '.png'}"
             assets[name] = source.read_bytes()

@@ -25,6 +25,7 @@ from reader.errors import LibraryError, NotFoundError
 from reader.library import backup, queries, sidecars
 from reader.library.db import enable_wal, make_engine
 from reader.library.identity import copy_atomically, sha256_file
+from reader.library.inside import inside_library
 from reader.library.lock import LibraryLock
 from reader.library.migrations import migrate
 from reader.library.status import Status
@@ -242,8 +243,9 @@ class Library:
         return row[0] if row else None
 
     def pdf_file(self, paper_id: int) -> Path | None:
+        """The paper's PDF in ``pdfs/``; ``None`` without one, or when the stored path leads elsewhere."""
         detail = self.paper(paper_id)
-        return self.home / detail.pdf_path if detail.pdf_path else None
+        return inside_library(self.home, detail.pdf_path, PDF_DIR) if detail.pdf_path else None
 
     def tag_counts(self) -> list[TagCount]:
         with self._read() as conn:
@@ -585,7 +587,11 @@ class Library:
             still_used = {r[0] for r in conn.exec_driver_sql("SELECT pdf_path FROM paper WHERE pdf_path != ''")}
         for _, pdf_path in doomed:
             if pdf_path and pdf_path not in still_used:
-                for doomed_file in (self.home / pdf_path, sidecars.sidecar_path(self.home, 0, pdf_path)):
+                for stored in (pdf_path, Path(pdf_path).with_suffix(".json")):
+                    doomed_file = inside_library(self.home, stored, PDF_DIR)  # a restored backup may name any file
+                    if doomed_file is None:
+                        log.warning("empty trash: %s is outside the library's pdfs folder; not deleted", stored)
+                        continue
                     try:
                         os.unlink(doomed_file)
                     except OSError:

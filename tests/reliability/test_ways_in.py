@@ -78,3 +78,77 @@ def test_notes_preview_opens_only_web_and_mail_links(qtbot, tmp_path):
     finally:
         for scheme in ("smb", "file", "javascript", "https"):
             QDesktopServices.unsetUrlHandler(scheme)
+
+
+# --- Paths from a restored backup --------------------------------------------------------------
+
+def _cli(home: Path, *args: str, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "reader", "--library", str(home), *args],
+                          capture_output=True, text=True, timeout=120, cwd=cwd or home.parent)
+
+
+def _crafted_backup(tmp_path: Path, pdf_path: str, thumbnail: str) -> Path:
+    """A sound backup whose one trashed paper names files outside any library."""
+    from reader.library import CaptionRecord, Library, PaperFields
+    from reader.library.backup import backup_now
+
+    attacker = tmp_path / "attacker-library"
+    with Library.open(attacker) as lib:
+        paper_id = lib.add_paper(PaperFields(title="Crafted"), pdf_path=pdf_path, pdf_hash="0" * 64,
+                                 captions=[CaptionRecord(label="Figure 1", kind="figure", number="1",
+                                                         text="Figure 1: bait", page=1, thumbnail=thumbnail)])
+        lib.trash([paper_id])
+    return backup_now(attacker)
+
+
+def test_empty_trash_after_restoring_a_crafted_backup_deletes_nothing_outside_the_library(library_home, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    thesis, its_notes = elsewhere / "thesis.pdf", elsewhere / "thesis.json"
+    thesis.write_bytes(b"%PDF-1.7 my only copy")
+    its_notes.write_text("{}")
+    assert _cli(library_home, "list").returncode == 0  # an ordinary library to restore into
+    backup = _crafted_backup(tmp_path, "../elsewhere/thesis.pdf", "")
+    restored = _cli(library_home, "restore-backup", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    emptied = _cli(library_home, "empty-trash")
+    assert emptied.returncode == 0, emptied.stderr
+    assert thesis.read_bytes() == b"%PDF-1.7 my only copy" and its_notes.exists(), "files outside were deleted"
+    assert _cli(library_home, "list", "--trash", "--json").stdout.strip() == "[]", "the paper itself is gone"
+
+
+def test_empty_trash_does_not_follow_a_symlink_in_pdfs_out_of_the_library(library_home, tmp_path):
+    import os
+
+    from reader.library import Library, PaperFields
+
+    victim = tmp_path / "elsewhere.pdf"
+    victim.write_bytes(b"%PDF-1.7 kept")
+    with Library.open(library_home) as lib:
+        os.symlink(victim, library_home / "pdfs" / "link.pdf")
+        paper_id = lib.add_paper(PaperFields(title="Linked"), pdf_path="pdfs/link.pdf")
+        assert lib.pdf_file(paper_id) is None, "a PDF path that leads out of the library is not handed out"
+        lib.trash([paper_id])
+        assert lib.empty_trash() == 1
+    assert victim.read_bytes() == b"%PDF-1.7 kept"
+
+
+def test_markdown_export_copies_no_file_from_outside_the_library_into_the_vault(library_home, tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.png"
+    secret.parent.mkdir()
+    secret.write_bytes(b"\x89PNG private photo")
+    assert _cli(library_home, "list").returncode == 0
+    backup = _crafted_backup(tmp_path, "../elsewhere/secret.pdf", "../elsewhere/secret.png")
+    assert _cli(library_home, "restore-backup", str(backup)).returncode == 0
+    assert _cli(library_home, "restore", "1").returncode == 0  # out of the Trash, so it is exported
+    vault = tmp_path / "vault"
+    exported = _cli(library_home, "export", "markdown", "--out", str(vault))
+    assert exported.returncode == 0, exported.stderr
+    copied = [p for p in (vault / "assets").rglob("*")] if (vault / "assets").exists() else []
+    assert all(p.read_bytes() != secret.read_bytes() for p in copied), "a file from outside reached assets/"
+    note = next(vault.glob("*.md")).read_text(encoding="utf-8")
+    assert "elsewhere" not in note, "the note links to a file outside the library"
+    assert "bait" in note, "the caption itself is still exported"
