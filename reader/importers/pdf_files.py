@@ -17,6 +17,7 @@ from typing import Any
 from reader.errors import ReaderError
 from reader.library import AnnotationFields, CaptionRecord, Library, PaperFields
 from reader.library.identity import sha256_file
+from reader.library.inside import inside_library
 
 Extractor = Callable[[Path], Any]  # path -> reader.pdf.extract.Extraction
 # (stored pdf, [(page, region, png path)]) -> [rendered?]
@@ -93,9 +94,10 @@ def add_file_annotations(library: Library, paper_id: int, path: Path, reader: An
 def add_thumbnails(library: Library, paper_id: int, thumbnailer: Thumbnailer = default_thumbnailer) -> int:
     """Render a thumbnail of each figure/table region into ``thumbnails/<pdf hash>/``; returns how many."""
     paper = library.paper(paper_id)
-    if not paper.pdf_path:
+    pdf = library.pdf_file(paper_id) if paper.pdf_path else None
+    folder = inside_library(library.home, f"{THUMBNAIL_DIR}/{paper.pdf_hash}", THUMBNAIL_DIR) if pdf else None
+    if pdf is None or folder is None:  # stored paths that lead out of the library are never read or written
         return 0
-    folder = library.home / THUMBNAIL_DIR / paper.pdf_hash
     folder.mkdir(parents=True, exist_ok=True)
     jobs, owners = [], []
     for index, caption in enumerate(paper.captions):
@@ -105,11 +107,11 @@ def add_thumbnails(library: Library, paper_id: int, thumbnailer: Thumbnailer = d
             owners.append(index)
     if not jobs:
         return 0
-    rendered = thumbnailer(library.home / paper.pdf_path, jobs)
+    rendered = thumbnailer(pdf, jobs)
     captions = list(paper.captions)
     for ok, index, (_, _, out) in zip(rendered, owners, jobs):
         if ok:
-            relative = Path(out).relative_to(library.home).as_posix()
+            relative = Path(out).relative_to(library.home.resolve()).as_posix()
             captions[index] = replace(captions[index], thumbnail=relative, id=None)
     library.set_captions(paper_id, [replace(c, id=None) for c in captions])
     return sum(rendered)
@@ -240,7 +242,7 @@ def reextract(library: Library, paper_id: int, extractor: Extractor = default_ex
     Returns False when the paper has no PDF in the library folder.
     """
     paper = library.paper(paper_id)
-    pdf = library.home / paper.pdf_path if paper.pdf_path else None
+    pdf = library.pdf_file(paper_id) if paper.pdf_path else None
     if pdf is None or not pdf.exists():
         return False
     extraction = extractor(pdf)
