@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from reader.export.atomic import ExportError, ensure_folder, write_atomic
+from reader.export.escape import markdown_text
 from reader.export.filenames import paper_slug
 from reader.export.frontmatter import emit, read_int, split_front_matter
 from reader.export.merge import merge_body, merge_front
 from reader.export.template import Segment, TemplateError, parse, render
 from reader.library import Library, PaperDetail
 from reader.library.inside import inside_library
+from reader.links import doi_link, web_link
 
 TEMPLATE_NAME = "markdown-template.md"
 ASSETS = "assets"
@@ -82,6 +84,11 @@ def _pdf_uri(library: Library, paper: PaperDetail, page: int | None = None) -> s
     return f"{uri}#page={page}" if page else uri
 
 
+def _web_only(url: str) -> str:
+    """The stored address when it is an http(s) one; a javascript: or file: "URL" is left out."""
+    return url.strip() if web_link(url) else ""
+
+
 def _quote_block(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.strip("\n").splitlines())
 
@@ -94,8 +101,8 @@ def _day(moment) -> str | None:
 def front_matter(paper: PaperDetail) -> str:
     return "---\n" + emit([
         (ID_KEY, paper.id), ("title", paper.title), ("authors", list(paper.authors)), ("year", paper.year),
-        ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", paper.url),
-        ("code_url", paper.code_url), ("tags", sorted(paper.tags, key=str.casefold)),
+        ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", _web_only(paper.url)),
+        ("code_url", _web_only(paper.code_url)), ("tags", sorted(paper.tags, key=str.casefold)),
         ("status", paper.status.value.replace("_", "-")),
         ("added", _day(paper.added_at)), ("updated", _day(paper.updated_at)),
     ]) + "\n---\n"
@@ -105,14 +112,18 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
     """Everything a template can name, and the asset files (name -> bytes) the note links to."""
     assets: dict[str, bytes] = {}
     app_link = f"reading-list://open?paper={paper.id}"
+    # Every value from the paper is text (escaped) or a web link (checked); see reader/export/escape.py.
+    authors = ", ".join(paper.authors)
     fields = {
-        "id": paper.id, "title": " ".join(paper.title.split()), "authors": ", ".join(paper.authors), "year": paper.year or "",
-        "venue": paper.venue, "doi": paper.doi, "arxiv": paper.arxiv_id, "url": paper.url,
-        "code_url": paper.code_url, "tags": ", ".join(sorted(paper.tags, key=str.casefold)),
+        "id": paper.id, "title": markdown_text(" ".join(paper.title.split())), "authors": markdown_text(authors),
+        "year": paper.year or "", "venue": markdown_text(paper.venue),
+        "doi": markdown_text(paper.doi), "doi_link": doi_link(paper.doi),
+        "arxiv": markdown_text(paper.arxiv_id), "url": web_link(paper.url), "code_url": web_link(paper.code_url),
+        "tags": markdown_text(", ".join(sorted(paper.tags, key=str.casefold))),
         "status": paper.status.label, "added": _day(paper.added_at) or "unknown",
         "updated": _day(paper.updated_at) or "unknown", "app_link": app_link,
         "pdf_link": _pdf_uri(library, paper),
-        "byline": " · ".join(str(x) for x in (", ".join(paper.authors), paper.venue, paper.year) if x),
+        "byline": markdown_text(" · ".join(str(x) for x in (authors, paper.venue, paper.year) if x)),
     }
     captions = []
     for index, caption in enumerate(paper.captions, start=1):
@@ -124,8 +135,9 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
             assets[name] = source.read_bytes()
             image = f"{ASSETS}/{name}"
         label = caption.label or caption.kind.title()
-        captions.append({"label": label, "kind": caption.kind,
-                         "number": caption.number, "text": caption_body(label, caption.text),
+        captions.append({"label": markdown_text(label), "kind": markdown_text(caption.kind),
+                         "number": markdown_text(caption.number),
+                         "text": markdown_text(caption_body(label, caption.text)),
                          "page": caption.page or "",
                          "image": image})
     annotations = []
@@ -139,12 +151,14 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
                 image = f"{ASSETS}/{name}"
         annotations.append({
             "_anchor": f"annotation {mark.id}", "id": mark.id, "kind": mark.kind, "page": mark.page,
-            "colour": mark.colour, "quote": mark.quote.strip(), "quote_block": _quote_block(mark.quote),
+            "colour": markdown_text(mark.colour), "quote": markdown_text(mark.quote.strip()),
+            "quote_block": _quote_block(markdown_text(mark.quote)),
             "comment": mark.comment.strip(), "image": image, "is_area": mark.kind == "area",
             "app_link": f"{app_link}&page={mark.page}", "pdf_link": _pdf_uri(library, paper, mark.page),
         })
     notes = "\n\n".join(n.body.strip("\n") for n in paper.notes if n.body.strip())
-    context = dict(fields, front_matter=front_matter(paper), paper=fields, summary=paper.summary.strip(),
+    context = dict(fields, front_matter=front_matter(paper), paper=fields,
+                   summary=markdown_text(paper.summary.strip()),
                    captions=captions, figures=bool(captions), notes=notes, annotations=annotations,
                    annotations_heading=bool(annotations))
     return context, assets

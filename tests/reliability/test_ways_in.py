@@ -152,3 +152,79 @@ def test_markdown_export_copies_no_file_from_outside_the_library_into_the_vault(
     note = next(vault.glob("*.md")).read_text(encoding="utf-8")
     assert "elsewhere" not in note, "the note links to a file outside the library"
     assert "bait" in note, "the caption itself is still exported"
+
+
+# --- Markdown export of a hostile BibTeX entry -------------------------------------------------
+
+HOSTILE_BIB = r"""@article{trap2024,
+  title = {Attention <img src=x onerror=alert(1)> ![pixel](https://tracker.example/p.png) [click](javascript:alert(2))},
+  author = {Mallory, Eve},
+  year = {2024},
+  journal = {Journal of <b>Bold</b> Claims},
+  abstract = {Benign start. <script>alert(3)</script> ![](https://tracker.example/abstract.png)
+[a link](javascript:alert(4)) <!-- rl:summary --> end.},
+  url = {javascript:alert(5)},
+  code = {file:///etc/passwd},
+  doi = {10.1000/x)](javascript:alert(6)},
+}
+"""
+
+
+def test_markdown_export_of_a_hostile_bibtex_entry_has_no_html_no_remote_image_and_no_script_link(
+        qapp, library_home, tmp_path):
+    import yaml
+    from PySide6.QtGui import QTextDocument
+
+    bib = tmp_path / "hostile.bib"
+    bib.write_text(HOSTILE_BIB, encoding="utf-8")
+    imported = _cli(library_home, "import", str(bib))
+    assert imported.returncode == 0, imported.stderr
+    vault = tmp_path / "vault"
+    assert _cli(library_home, "export", "markdown", "--out", str(vault)).returncode == 0
+    note = next(vault.glob("*.md")).read_text(encoding="utf-8")
+
+    front = yaml.safe_load(note.split("---\n")[1])
+    assert front["title"].startswith("Attention <img src=x"), "front matter keeps the title as data"
+    assert front["url"] == "" and front["code_url"] == "", "non-web addresses are left out of the front matter"
+
+    body = note.split("---\n", 2)[2]
+    document = QTextDocument()
+    document.setMarkdown(body)  # Qt's CommonMark reader (md4c) parses the note as a vault would
+    html = document.toHtml()
+    assert "<img" not in html, "an image (a local tag or a remote fetch) reached the rendered note"
+    assert "<b>Bold" not in body and "<script>" not in body, "HTML from the entry stands in the note as markup"
+    hrefs = [part.split('"')[1] for part in html.split("href=")[1:]]
+    assert hrefs and all(h.startswith(("reading-list://", "https://")) for h in hrefs), hrefs
+    assert any(h.startswith("https://doi.org/10.1000/x") for h in hrefs), "the DOI links through doi.org"
+    shown = document.toPlainText()
+    assert "Attention <img src=x onerror=alert(1)> ![pixel]" in shown, "the title reads as it was written"
+    assert "Journal of <b>Bold</b> Claims" in shown
+    assert body.count("<!-- rl:summary -->") == 1, "the abstract cannot forge the note's own block markers"
+
+
+@pytest.mark.timeout(300)
+def test_any_title_is_shown_as_written_and_never_becomes_markup(qapp):
+    """Escaped text, read by a CommonMark reader, is exactly the words in: no tag, image or code, and
+    no link but a bare web address (which Qt's reader, like GitHub's, links by itself)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from PySide6.QtGui import QTextDocument
+
+    from reader.export.escape import markdown_text
+
+    pieces = st.sampled_from(["<img src=x>", "![i](https://e.example/i.png)", "[a](javascript:x)", "<b>", "\\",
+                              "`code`", "<https://e.example>", "]", "[", "&amp;", "word", " ", "!", "(", ")"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(pieces, min_size=1, max_size=12))
+    def check(parts):
+        title = "".join(parts).strip()
+        document = QTextDocument()
+        document.setMarkdown("# " + markdown_text(title))
+        html = document.toHtml()
+        hrefs = [part.split('"')[1] for part in html.split("href=")[1:]]
+        assert "<img" not in html, title
+        assert all(h.startswith("https://e.example") for h in hrefs), (title, hrefs)  # a bare web address links
+        assert document.toPlainText().strip() == title.replace("&amp;", "&"), title
+
+    check()
