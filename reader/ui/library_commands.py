@@ -45,16 +45,19 @@ class LibraryCommands:
         known = [o for o in outcomes if o.ok and not o.created]
         failed = [o for o in outcomes if not o.ok]
         if known and not added:
-            self.table.select_paper(known[-1].paper_id)
-        parts = [f"Added {len(added)} paper{'s' if len(added) != 1 else ''}"]
-        if known:
-            parts.append(f"{len(known)} already in the library")
+            self.show_paper_in_table(known[-1].paper_id)
+        parts = [f"Added {len(added)} paper{'s' if len(added) != 1 else ''}"] if added or not known else []
+        if len(known) == 1:
+            title = self.library.paper(known[0].paper_id).title or known[0].path.name
+            parts.append(f"{'already' if parts else 'Already'} in your library: {title}")
+        elif known:
+            parts.append(f"{len(known)} were already in your library")
         if cancelled:
             parts.append("cancelled")
         scanned = [o.path.name for o in added if "no text layer" in o.warnings]
         if scanned:
             parts.append(f"{', '.join(scanned)}: no text layer (a scan?), so no title or captions were found")
-        self.statusBar().showMessage(", ".join(parts) + ".", 6000)
+        self.notify(", ".join(parts) + ".")
         if failed:
             self.warn("Some files were not added",
                                 "\n".join(o.error for o in failed[:20]) +
@@ -148,8 +151,22 @@ class LibraryCommands:
     def _sample_loaded(self, result) -> None:
         self.refresh()
         if result.first is not None:
-            self.table.select_paper(result.first)
-        self.notify(result.describe())
+            self.show_paper_in_table(result.first)
+        if result.already and not result.added and not result.failed:
+            self.notify(f"The sample reading list is already in your library ({len(result.already)} papers); "
+                        "nothing was added.")
+        else:
+            self.notify(result.describe())
+
+    def show_paper_in_table(self, paper_id: int) -> None:
+        """Select a paper, first showing all papers if the current view or search hides it."""
+        if not self.table.select_paper(paper_id):
+            if self.search.text():
+                self.search.clear()
+                self._search_timer.stop()  # the search is re-run here, not later over this selection
+            self.sidebar.select_view("trash" if self.library.paper(paper_id).trashed else "all")
+            self._run_search()
+            self.table.select_paper(paper_id)
 
     def ask_user_name(self) -> None:
         """Edit → Your Name…: the author other viewers show on marks in an annotated copy."""

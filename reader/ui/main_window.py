@@ -27,8 +27,9 @@ from reader import __version__
 from reader.errors import ReaderError
 from reader.importers.extraction_pool import ExtractionPool
 from reader.library import Library, PaperQuery, Status
-from reader.ui import commands, window_state
+from reader.ui import commands, tab_session, window_state
 from reader.ui.detail.pane import DetailPane
+from reader.ui.drop_overlay import DropOverlay
 from reader.ui.import_job import ImportJob, ImportProgress
 from reader.ui.library_commands import LibraryCommands
 from reader.ui.opening import PaperOpening, viewer_of
@@ -85,6 +86,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.filter_changed.connect(self._apply_filter)
         self.welcome = WelcomePage()
+        self.drop_overlay = DropOverlay(self)
 
         self.library_split = QSplitter(Qt.Orientation.Horizontal)
         self.library_split.addWidget(self.table)
@@ -132,6 +134,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         last = int(self.settings.value("selection/paper", 0) or 0)
         if not (last and self.table.select_paper(last)) and self.model.rowCount():
             self.table.select_paper(self.model.paper_id(0))
+        QTimer.singleShot(0, self, lambda: tab_session.restore(self))  # once the event loop runs, not while building
 
     # Actions and menus ---------------------------------------------------------------
 
@@ -427,11 +430,17 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
     # Drag and drop --------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if any(u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in DROPPABLE
-               for u in event.mimeData().urls()):
+        suffixes = {Path(u.toLocalFile()).suffix.lower() for u in event.mimeData().urls() if u.isLocalFile()}
+        if suffixes & set(DROPPABLE):
             event.acceptProposedAction()
+            self.drop_overlay.show_over(self.centralWidget(), "Drop to add to your reading list" if ".pdf" in suffixes
+                                        else "Drop to import into your reading list")
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.drop_overlay.hide()
 
     def dropEvent(self, event) -> None:  # noqa: N802
+        self.drop_overlay.hide()
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
         lists = [p for p in files if p.suffix.lower() in DROPPABLE and p.suffix.lower() != ".pdf"]
@@ -480,6 +489,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/maximized", self.isMaximized())
         self.settings.setValue("window/screen", window_state.screen_area(self).size())
+        tab_session.save(self)
         self.settings.setValue("window/main_split", self.main_split.saveState())
         self.settings.setValue("window/library_split", self.library_split.saveState())
         self.settings.setValue("window/table_header", self.table.save_header())
