@@ -67,9 +67,12 @@ class LibraryCommands:
         from reader.ui.dialogs.export import open_export_dialog
 
         _view, tag = self.sidebar.current_filter()
+        if paper_ids is None:
+            # In a paper's tab, "this paper" is the one being read, not the table's selection.
+            reading = getattr(self.tabs.currentWidget(), "paper_id", None)
+            paper_ids = [reading] if reading is not None else self.table.selected_paper_ids()
         self.export_dialog = open_export_dialog(
-            self, self.library, self.runner, self.settings,
-            selected_ids=self.table.selected_paper_ids() if paper_ids is None else paper_ids,
+            self, self.library, self.runner, self.settings, selected_ids=paper_ids,
             current_tag=tag or None, fmt=fmt)
 
     def import_lists(self, paths: list[Path] | None = None) -> None:

@@ -104,3 +104,23 @@ def test_import_lists_in_the_background(qtbot, setup, tmp_path):
     reports = got[0]
     assert [t for r in reports for _, t in r.added] == ["From Bib", "From A List"]
     assert "cannot be read" in reports[2].problems[0]
+
+
+def test_export_from_a_papers_tab_offers_that_paper_not_the_tables_selection(open_window, qtbot, pdf_factory):
+    from reader.library import PaperFields
+
+    window = open_window()
+    reading = window.library.add_pdf(pdf_factory("Being Read", pages=2), PaperFields(title="Being Read"),
+                                     page_count=2).paper_id
+    elsewhere = window.library.add_paper(PaperFields(title="Selected in the table"))
+    window.refresh()
+    window.table.select_paper(elsewhere)
+    window.open_paper(reading)
+    qtbot.waitUntil(lambda: getattr(window.tabs.currentWidget(), "paper_id", None) == reading, timeout=10_000)
+    window.export()
+    assert window.export_dialog._selected == (reading,)
+    window.export_dialog.reject()
+    window.tabs.setCurrentIndex(0)  # back in the library, the table's selection is what is exported
+    window.export()
+    assert window.export_dialog._selected == (elsewhere,)
+    window.export_dialog.reject()
