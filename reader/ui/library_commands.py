@@ -155,11 +155,7 @@ class LibraryCommands:
         self.refresh()
         if result.first is not None:
             self.show_paper_in_table(result.first)
-        if result.already and not result.added and not result.failed:
-            self.notify(f"The sample reading list is already in your library ({len(result.already)} papers); "
-                        "nothing was added.")
-        else:
-            self.notify(result.describe())
+        self.notify(result.describe())
 
     def show_paper_in_table(self, paper_id: int) -> None:
         """Select a paper, first showing all papers if the current view or search hides it."""

@@ -33,7 +33,7 @@ def restore(window: MainWindow) -> list[int]:
 
     A paper the app was just asked to open (a PDF given on the command line) stays in front.
     """
-    asked_for = bool(window.viewer_tabs())
+    asked_for = window.tabs.currentWidget() if window.tabs.count() > 1 else None  # besides the Library tab
     opened: list[int] = []
     window.restored_tabs = opened
     for paper_id in _ids(window.settings.value(OPEN_KEY, "")):
@@ -45,7 +45,8 @@ def restore(window: MainWindow) -> list[int]:
             continue
         if window.open_paper(paper_id) is not None:
             opened.append(paper_id)
-    if asked_for:
+    if asked_for is not None:
+        window.tabs.setCurrentWidget(asked_for)  # opening each restored paper brought it to the front
         return opened
     current = _ids(str(window.settings.value(CURRENT_KEY, 0)))
     front = next((v for v in window.viewer_tabs() if current and getattr(v, "paper_id", None) == current[0]), None)

@@ -75,13 +75,16 @@ def test_dropping_a_pdf_already_in_the_library_says_so_and_selects_it(open_windo
     assert window.table.current_paper_id() == paper_id
 
 
-def test_loading_the_sample_a_second_time_says_it_is_already_there(open_window, qtbot):
+def test_loading_the_sample_again_says_so_and_shows_its_first_paper_even_behind_a_search(open_window, qtbot):
     window = open_window()
     window.load_sample()
     qtbot.waitUntil(lambda: window.model.rowCount() >= 15, timeout=30_000)
     count = window.library.view_counts().all
     qtbot.waitUntil(lambda: "Added" in _status(window), timeout=30_000)
+    window.search.setText("no paper matches this")  # the sample is out of sight
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
     window.load_sample()
-    qtbot.waitUntil(lambda: "already in your library" in _status(window), timeout=30_000)
-    assert "nothing was added" in _status(window)
+    qtbot.waitUntil(lambda: "already in the library" in _status(window), timeout=30_000)
+    assert _status(window).startswith("Added 0 papers")
     assert window.library.view_counts().all == count
+    assert window.table.current_paper_id() != 0

@@ -75,3 +75,18 @@ def test_trashed_and_deleted_papers_do_not_come_back(open_window, qtbot, three_p
     qtbot.waitUntil(lambda: _open_ids(window) == [second], timeout=10_000)
     qtbot.wait(200)
     assert _open_ids(window) == [second]
+
+
+def test_a_pdf_opened_at_launch_stays_in_front_of_the_restored_tabs(open_window, qtbot, three_papers, tmp_path):
+    from tests.conftest import make_pdf
+    from reader.ui.unlisted_tab import UnlistedTab
+
+    window = _opened(open_window, qtbot)
+    window.open_paper(three_papers[0])
+    window.close()
+    window = open_window()
+    window.receive_arguments([str(make_pdf(tmp_path / "downloaded.pdf", title="From Downloads"))],
+                             raise_window=False)
+    qtbot.waitUntil(lambda: getattr(window, "restored_tabs", None) is not None)
+    assert _open_ids(window) == [three_papers[0]]
+    assert isinstance(window.tabs.currentWidget(), UnlistedTab)
