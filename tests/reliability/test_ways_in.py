@@ -228,3 +228,131 @@ def test_any_title_is_shown_as_written_and_never_becomes_markup(qapp):
         assert document.toPlainText().strip() == title.replace("&amp;", "&"), title
 
     check()
+
+
+# --- The single-instance socket ----------------------------------------------------------------
+
+# Another local user's process: binds the given socket paths (as root, standing in for a user who
+# got there first), becomes uid 65534 (nobody) before listening, so that is who answers, then
+# acknowledges and prints whatever arrives.
+SQUATTER = r"""
+import os, select, socket, sys
+socks = []
+for path in sys.argv[1:]:
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    os.chmod(path, 0o777)
+    socks.append(s)
+os.setgid(65534)
+os.setuid(65534)
+for s in socks:
+    s.listen(4)
+print("squatting", flush=True)
+while True:
+    for s in select.select(socks, [], [])[0]:
+        conn, _ = s.accept()
+        conn.settimeout(5)
+        data = b""
+        try:
+            while not data.endswith(b"\n"):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            conn.sendall(b"ok\n")
+        except OSError:
+            pass
+        print("received", data.decode("utf-8", "replace").strip(), flush=True)
+        conn.close()
+"""
+
+
+def _predictable_socket_name(home: Path) -> str:
+    import getpass
+    import hashlib
+
+    key = f"{getpass.getuser()}\0{home.resolve()}"
+    return "reading-list-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+@pytest.fixture
+def short_tmp():
+    """A world-writable temp folder like /tmp, with a short path (Unix socket paths stop near 100 bytes)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="rl-", dir="/tmp"))
+    folder.chmod(0o1777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("where", ["tmp", "runtime"])
+def test_another_users_socket_neither_stops_the_window_nor_receives_the_file(where, library_home, pdf_factory,
+                                                                            short_tmp):
+    """tmp: XDG_RUNTIME_DIR unset, and another user listens first under the predictable names in /tmp
+    (straight in it, and in the per-user folder, made by them). runtime: a foreign process answers at
+    the socket's own place; only the peer's user id gives it away."""
+    import os
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0:
+        pytest.skip("playing another local user needs root")
+    name = _predictable_socket_name(library_home)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("READING_LIST_") and k != "XDG_RUNTIME_DIR"}
+    env.update(QT_QPA_PLATFORM="offscreen", TMPDIR=str(short_tmp))
+    if where == "tmp":
+        theirs = short_tmp / f"reading-list-{os.getuid()}"
+        theirs.mkdir()
+        theirs.chmod(0o777)
+        os.chown(theirs, 65534, 65534)
+        squatted = [short_tmp / name, theirs / name]
+    else:
+        runtime = short_tmp / "run"
+        runtime.mkdir(mode=0o700)
+        env["XDG_RUNTIME_DIR"] = str(runtime)
+        squatted = [runtime / name]
+    squatter = subprocess.Popen([sys.executable, "-c", SQUATTER, *map(str, squatted)], stdout=subprocess.PIPE,
+                                text=True)
+    try:
+        assert squatter.stdout.readline().strip() == "squatting"
+        pdf = pdf_factory("Private Draft", pages=2)
+        launch = subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), str(pdf)],
+                                env={**env, "READING_LIST_SMOKE_TEST": "1"}, cwd=pdf.parent,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        squatter.kill()
+        received = squatter.communicate(timeout=30)[0]
+    requests = [line for line in received.splitlines() if line.startswith("received") and line.strip() != "received"]
+    assert requests == [], f"another user's process got the request: {requests}"
+    assert launch.returncode == 0 and "smoke-ok" in launch.stdout, (
+        f"the window did not open on its own: {launch.stdout!r} {launch.stderr[-1500:]}")
+
+
+def test_a_socket_folder_that_others_may_enter_is_not_used(qapp, library_home, short_tmp, monkeypatch):
+    import os
+    import stat
+    import tempfile
+
+    from reader.ui.single_instance import SingleInstance
+
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("TMPDIR", str(short_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # so that TMPDIR is read again
+    instance = SingleInstance(library_home)
+    try:
+        assert instance.listen()
+        socket_path = Path(instance.server_name)
+        folder = os.lstat(socket_path.parent)
+        assert folder.st_uid == os.getuid() and stat.S_IMODE(folder.st_mode) == 0o700, (
+            f"the socket sits in {socket_path.parent}, mode {oct(folder.st_mode)}")
+    finally:
+        instance.close()
+    socket_path.parent.chmod(0o777)  # as if made by someone else, or opened up
+    exposed = SingleInstance(library_home)
+    try:
+        assert not exposed.listen(), "a socket was put where other users can reach it"
+        assert not any(socket_path.parent.iterdir())
+    finally:
+        exposed.close()
