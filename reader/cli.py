@@ -7,6 +7,7 @@ stable shape documented in the README.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import unicodedata
@@ -259,7 +260,10 @@ def _cmd_add(library, args) -> int:
     from reader.importers.pdf_files import import_pdfs
 
     failed = 0
-    for outcome in import_pdfs(library, args.files, tags=args.tag):
+    with _pdf_worker() as pool:  # PyMuPDF runs in a bounded child, as in the window
+        outcomes = import_pdfs(library, args.files, tags=args.tag, extractor=pool.extract,
+                               thumbnailer=pool.thumbnails, annotation_reader=pool.annotations)
+    for outcome in outcomes:
         if outcome.ok:
             print(outcome.paper_id)
             if not outcome.created or outcome.warnings:
@@ -380,10 +384,25 @@ def _cmd_captions(library, args) -> int:
     return EXIT_OK
 
 
-def _extract(args) -> int:
-    from reader.pdf.extract import extract_pdf, extraction_to_json
+@contextlib.contextmanager
+def _pdf_worker():
+    """The window's extraction process: a hostile PDF meets its time and memory limits and costs only it."""
+    from reader.importers.extraction_pool import ExtractionPool
 
-    result = extraction_to_json(extract_pdf(args.file))
+    pool = ExtractionPool()
+    try:
+        yield pool
+    finally:
+        pool.shutdown()
+
+
+def _extract(args) -> int:
+    from reader.pdf.extract import extraction_to_json
+
+    if not args.file.is_file():  # said here, without starting the worker
+        raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
+    with _pdf_worker() as pool:
+        result = extraction_to_json(pool.extract(args.file))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK

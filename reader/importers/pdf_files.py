@@ -27,6 +27,10 @@ Progress = Callable[[int, int, "ImportOutcome"], None]
 AnnotationReader = Callable[[Path], list[dict]]  # path -> reader.pdf.annotations.read_pdf_annotations(path)
 
 
+class MarksCutShort(ReaderError):
+    """A file's annotations were imported only in part: it had too many to read in bounded time."""
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     path: Path
@@ -79,15 +83,19 @@ def add_file_annotations(library: Library, paper_id: int, path: Path, reader: An
     """Store the marks another viewer left in the PDF, as ``source="file"``; returns how many.
 
     Only for a paper just created from this file, so importing the same PDF again
-    never duplicates them.
+    never duplicates them. Raises :class:`MarksCutShort` after storing them when
+    the reader stopped early (see reader.pdf.annotations.read_pdf_annotations).
     """
     count = 0
-    for mark in reader(path):
+    marks = reader(path)
+    for mark in marks:
         library.add_annotation(paper_id, AnnotationFields(
             kind=mark["kind"], page=int(mark["page"]), rect=tuple(mark["rect"]),
             quads=tuple(tuple(q) for q in mark.get("quads") or ()), colour=mark.get("colour") or "#ffd400",
             quote=mark.get("quote") or "", comment=mark.get("comment") or "", source="file"))
         count += 1
+    if getattr(marks, "cut_short", ""):
+        raise MarksCutShort(f"only some of the annotations in the file were imported: {marks.cut_short}")
     return count
 
 
@@ -115,6 +123,11 @@ def add_thumbnails(library: Library, paper_id: int, thumbnailer: Thumbnailer = d
             captions[index] = replace(captions[index], thumbnail=relative, id=None)
     library.set_captions(paper_id, [replace(c, id=None) for c in captions])
     return sum(rendered)
+
+
+def _sentence(exc: BaseException) -> str:
+    """An error's message without its full stop, to quote inside another sentence."""
+    return str(exc).strip().rstrip(".") or type(exc).__name__
 
 
 def _safe(text: str) -> str:
@@ -168,17 +181,22 @@ def import_pdfs(
         if is_cancelled():
             break
         outcome = import_one(library, path, tags, extractor)
+        skipped: list[str] = []  # the paper is in: what failed after it is said, never a reason to fail
         if outcome.created and thumbnailer is not None:
             try:
                 add_thumbnails(library, outcome.paper_id, thumbnailer)
-            except (ReaderError, OSError):
-                pass  # the paper is in; a missing thumbnail only shows as text
+            except (ReaderError, OSError) as exc:  # a missing thumbnail only shows as text
+                skipped.append(f"its figures have no thumbnails ({_sentence(exc)})")
         if outcome.created and annotation_reader is not None:
             try:
                 with _openable_name(path) as readable:
                     add_file_annotations(library, outcome.paper_id, readable, annotation_reader)
-            except (ReaderError, OSError):
-                pass  # the paper is in; its own marks are a bonus, never a reason to fail
+            except MarksCutShort as exc:
+                skipped.append(str(exc))
+            except (ReaderError, OSError) as exc:
+                skipped.append(f"the annotations in the file were not imported ({_sentence(exc)})")
+        if skipped:
+            outcome = replace(outcome, warnings=outcome.warnings + tuple(skipped))
         outcomes.append(outcome)
         if progress:
             progress(index + 1, len(files), outcome)

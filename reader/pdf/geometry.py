@@ -14,6 +14,9 @@ ZOOM_STEPS: tuple[float, ...] = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.2
 MIN_ZOOM = ZOOM_STEPS[0]
 MAX_ZOOM = ZOOM_STEPS[-1]
 BYTES_PER_PIXEL = 4  # BGRA, i.e. QImage.Format_RGB32 on little-endian machines
+# The most pixels one render may have (128 MiB): a letter page at 400 % on a HiDPI
+# screen (scale 8) is 31 million and fits; larger pages are drawn scaled down.
+MAX_RENDER_PIXELS = 1 << 25
 
 
 class RenderKey(NamedTuple):
@@ -50,14 +53,30 @@ def bucket_scale(scale: float) -> float:
     return round(scale, 4)
 
 
-def render_size(width_pt: float, height_pt: float, scale: float) -> tuple[int, int]:
-    """Pixel size of a page rendered at ``scale``, rounded outwards as MuPDF does (plus slack).
+def drawn_scale(width_pt: float, height_pt: float, scale: float, max_pixels: int = MAX_RENDER_PIXELS) -> float:
+    """The scale a page is really drawn at: ``scale``, lowered so the page has at most ``max_pixels``.
+
+    A page may be 14,400 pt square, or far more with a large /UserUnit: at 400 %
+    that alone would be 13 GB of shared memory. Such a page is drawn at the
+    largest scale within the cap, and the viewer shows that image scaled up.
+    """
+    w, h = max(width_pt, 1e-3), max(height_pt, 1e-3)
+    # one pixel of slack each way, as render_size adds, and a little for MuPDF's rounding
+    if (w * scale + 2) * (h * scale + 2) <= max_pixels:
+        return scale
+    return max(1e-6, min(scale, 0.999 * math.sqrt(max_pixels / (w * h)) - 2 / min(w, h)))
+
+
+def render_size(width_pt: float, height_pt: float, scale: float,
+                max_pixels: int = MAX_RENDER_PIXELS) -> tuple[int, int]:
+    """Pixel size of a page rendered at ``scale`` (within the cap), rounded outwards as MuPDF does (plus slack).
 
     Callers use this to size buffers, so erring one pixel large is harmless.
     """
+    scale = drawn_scale(width_pt, height_pt, scale, max_pixels)
     return max(1, math.ceil(width_pt * scale) + 1), max(1, math.ceil(height_pt * scale) + 1)
 
 
-def buffer_bytes(width_pt: float, height_pt: float, scale: float) -> int:
-    w, h = render_size(width_pt, height_pt, scale)
+def buffer_bytes(width_pt: float, height_pt: float, scale: float, max_pixels: int = MAX_RENDER_PIXELS) -> int:
+    w, h = render_size(width_pt, height_pt, scale, max_pixels)
     return w * h * BYTES_PER_PIXEL

@@ -8,19 +8,22 @@ lists and dicts: it crosses a process boundary.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pymupdf
 
 from reader.pdf.document import open_pdf
-from reader.pdf.geometry import BYTES_PER_PIXEL, RenderKey
+from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, drawn_scale
 
 _m = pymupdf.mupdf
 
 DARK_BACKGROUND = 0x1E1F22  # what white paper becomes
 DARK_TEXT = 0xD8D8D8  # what black ink becomes
 MAX_FIND_HITS = 5000
+FIND_SECONDS = 20.0  # a search gives what it found by then (the client allows a find 30 s)
+SIZES_SECONDS = 5.0  # reading every page's size: 5-10 ms per hundred pages on a sound file
 
 Rect = tuple[float, float, float, float]
 
@@ -86,9 +89,14 @@ def document_details(doc: pymupdf.Document) -> dict[str, Any]:
     return {"page_sizes": page_sizes(doc), "sizes_known": True}
 
 
-def page_sizes(doc: pymupdf.Document) -> list[tuple[float, float]]:
+def page_sizes(doc: pymupdf.Document, seconds: float = SIZES_SECONDS) -> list[tuple[float, float]]:
+    """Every page's size; after ``seconds`` (a damaged file repaired page by page) the rest repeat the last."""
     sizes: list[tuple[float, float]] = []
+    deadline = time.monotonic() + seconds
     for number in range(doc.page_count):
+        if time.monotonic() > deadline:
+            sizes.extend([sizes[-1]] * (doc.page_count - len(sizes)))
+            break
         try:
             rect = doc[number].rect
             sizes.append((rect.width, rect.height))
@@ -112,13 +120,19 @@ def _toc(doc: pymupdf.Document) -> list[tuple[int, str, int, float | None]]:
     return result
 
 
-def render_into(doc: pymupdf.Document, key: RenderKey, buffer: memoryview) -> tuple[int, int, int]:
+def render_into(doc: pymupdf.Document, key: RenderKey, buffer: memoryview,
+                max_pixels: int = MAX_RENDER_PIXELS) -> tuple[int, int, int]:
     """Draw one page into ``buffer``; returns (width, height, stride).
 
-    Raises ValueError when the buffer is too small, so the caller can grow it.
+    A page too large for ``max_pixels`` at ``key.scale`` is drawn at a lower scale
+    (:func:`reader.pdf.geometry.drawn_scale`): the image is then smaller than the
+    page's place on screen, and the viewer scales it up. Raises ValueError when
+    the buffer is too small, so the caller can grow it.
     """
     page = doc[key.page]
-    ctm = pymupdf.Matrix(key.scale, key.scale).prerotate(key.rotation)
+    bound = page.bound()
+    scale = drawn_scale(bound.width, bound.height, key.scale, max_pixels)
+    ctm = pymupdf.Matrix(scale, scale).prerotate(key.rotation)
     fz_ctm = _m.FzMatrix(ctm.a, ctm.b, ctm.c, ctm.d, ctm.e, ctm.f)
     bbox = _m.fz_round_rect(_m.fz_transform_rect(_m.fz_bound_page(page.this), fz_ctm))
     width, height = bbox.x1 - bbox.x0, bbox.y1 - bbox.y0
@@ -197,12 +211,19 @@ def page_text_and_links(doc: pymupdf.Document, number: int) -> dict[str, Any]:
     return {"words": words, "links": links}
 
 
-def find_text(doc: pymupdf.Document, query: str) -> list[tuple[int, Rect]]:
-    """Every hit of ``query`` in page order, case-insensitive as MuPDF searches."""
+def find_text(doc: pymupdf.Document, query: str, seconds: float = FIND_SECONDS) -> list[tuple[int, Rect]]:
+    """Every hit of ``query`` in page order, case-insensitive as MuPDF searches.
+
+    Stops after ``seconds`` with the hits found so far, inside the render
+    process's own limit for a find, so a slow page ends a search, not the process.
+    """
     hits: list[tuple[int, Rect]] = []
     if not query.strip():
         return hits
+    deadline = time.monotonic() + seconds
     for number in range(doc.page_count):
+        if time.monotonic() > deadline:
+            break
         try:
             page = doc[number]
             found = page.search_for(query)

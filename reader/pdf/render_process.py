@@ -11,7 +11,7 @@ segment, and the client shows that memory: no copy on either side.
 Client -> server::
 
     ("open", doc_id, path, password[, first_page])   ("close", doc_id)
-    ("render", req_id, key, segment_name, segment_size)
+    ("render", req_id, key, segment_name, segment_size, max_pixels)
     ("forget", [segment_name, ...])         segments the client has closed
     ("warm", [segment_name, ...])           touch these while no other request waits
     ("info", req_id, doc_id, page)          ("find", req_id, doc_id, query)
@@ -40,7 +40,7 @@ from multiprocessing.shared_memory import SharedMemory
 from types import SimpleNamespace
 from typing import Any
 
-from reader.pdf.geometry import RenderKey
+from reader.pdf.geometry import MAX_RENDER_PIXELS, RenderKey
 from reader.pdf.segments import Segment, SegmentPool
 
 MAX_IN_FLIGHT = 2
@@ -49,7 +49,15 @@ DETAILS_WAIT = 0.05  # s the server waits for a document's first render request 
 
 
 def serve(conn: Connection) -> None:
-    """Entry point of the child process; returns when the client says stop or goes away."""
+    """Entry point of the child process; returns when the client says stop or goes away.
+
+    Memory is capped first (:mod:`reader.pdf.limits`): a page that would pass the
+    cap fails alone with a message. Time is bounded by the client, which kills
+    and restarts this process when one request takes too long.
+    """
+    from reader.pdf.limits import RENDER_MEMORY_BYTES, limit_memory, memory_message, out_of_memory
+
+    limit_memory(RENDER_MEMORY_BYTES)
     from reader.errors import PdfError, PdfPasswordError
     from reader.pdf import render
 
@@ -97,7 +105,7 @@ def serve(conn: Connection) -> None:
         op = message[0]
         try:
             if op == "render":
-                _, req_id, key, name, _size = message
+                _, req_id, key, name, _size, max_pixels = message
                 # about to be drawn into: touching it afterwards would wipe the page
                 to_warm[:] = [entry for entry in to_warm if entry[0] != name]
                 key = RenderKey(*key)
@@ -107,11 +115,13 @@ def serve(conn: Connection) -> None:
                     continue
                 started = time.perf_counter()
                 try:
-                    width, height, stride = render.render_into(doc, key, segment(name).buf)
+                    width, height, stride = render.render_into(doc, key, segment(name).buf, max_pixels)
                 except render.BufferTooSmall as exc:
                     conn.send(("grow", req_id, exc.need))
                 except Exception as exc:
-                    conn.send(("failed", req_id, f"This page cannot be shown: {exc}"))
+                    text = (memory_message(f"Page {key.page + 1}", RENDER_MEMORY_BYTES) if out_of_memory(exc)
+                            else f"This page cannot be shown: {exc}")
+                    conn.send(("failed", req_id, text))
                 else:
                     conn.send(("rendered", req_id, width, height, stride, time.perf_counter() - started))
                 send_details(key.doc_id)  # the first page is out: now the rest of the layout
@@ -268,13 +278,13 @@ class RenderProcess:
         """A segment of at least ``need`` bytes for the next render request."""
         return self.segments.take(need)
 
-    def request_render(self, req_id: int, key: RenderKey, segment: Segment) -> bool:
+    def request_render(self, req_id: int, key: RenderKey, segment: Segment, max_pixels: int = MAX_RENDER_PIXELS) -> bool:
         """Ask for a page to be drawn into ``segment``; then pass on what the pool has to say.
 
         The render request goes first, so the server never starts touching a spare
         with a render already waiting behind it. False when the pipe is broken.
         """
-        if not self.send(("render", req_id, tuple(key), segment.name, segment.size)):
+        if not self.send(("render", req_id, tuple(key), segment.name, segment.size, max_pixels)):
             return False
         if self.segments.retired:
             self.send(("forget", self.segments.retired))
@@ -295,9 +305,11 @@ class RenderProcess:
         self._discard_connection()
         self.segments.close()
 
-    def reap(self) -> None:
-        """Forget a dead child so :meth:`start` can run again."""
+    def reap(self, kill: bool = False) -> None:
+        """Forget a dead child so :meth:`start` can run again; ``kill``: one that is stuck, at once."""
         if self._process is not None:
+            if kill and self._process.is_alive():
+                self._process.kill()
             self._process.join(0.5)
             if self._process.is_alive():
                 self._process.kill()

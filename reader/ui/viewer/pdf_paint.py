@@ -40,7 +40,10 @@ def paint_view(view: PdfView, painter: QPainter, area: QRect) -> bool:
         if image is not None:
             if image.devicePixelRatio() != dpr:
                 image.setDevicePixelRatio(dpr)
-            painter.drawImage(target.topLeft(), image)
+            if image.width() + 2 < w * dpr:  # a huge page, drawn within the pixel cap: scaled up to its place
+                painter.drawImage(target, image, QRectF(image.rect()))
+            else:
+                painter.drawImage(target.topLeft(), image)
             exact = True
         else:
             painter.fillRect(target, page_colour)

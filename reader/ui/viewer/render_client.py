@@ -6,6 +6,15 @@ server always has the next page ready to start, while everything else stays in
 the queue where a newer wish can still replace it. If the child dies, it is
 started again, every open document is reopened under the same id, and the views
 are asked to request their pages again.
+
+Every request is bounded in time. The server answers in the order it was asked,
+so when it has said nothing for longer than the oldest waiting request may take
+(:data:`TIME_LIMITS`), that request is the one it is stuck on: the process is
+killed and restarted with the other documents, the stuck page is shown as "could
+not be drawn" and not asked for again, and every other tab goes on. A stuck
+request is not counted as a crash: it is never sent again, so it cannot loop.
+Huge pages are drawn within :data:`reader.pdf.geometry.MAX_RENDER_PIXELS`, lower
+where /dev/shm is small.
 """
 
 from __future__ import annotations
@@ -16,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from reader.pdf.geometry import RenderKey, buffer_bytes
+from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
 from reader.pdf.segments import SMALL_RENDER, Segment, shared_memory_room
@@ -28,6 +37,10 @@ from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
 log = logging.getLogger(__name__)
 
 MAX_RESTARTS_PER_MINUTE = 5
+# Seconds the render process may work on one request. The slowest real first page
+# takes 0.1 s; a page past this is hostile or broken, and every tab waits behind it.
+TIME_LIMITS = {"render": 6.0, "info": 6.0, "clip": 6.0, "open": 10.0, "find": 30.0}
+WATCH_INTERVAL_MS = 250
 MIN_CACHE_BYTES = 16 * 1024 * 1024  # a screenful at 200% and a little more
 
 
@@ -59,6 +72,18 @@ class RenderClient(QObject):
         self._restarts: list[float] = []
         self._running = False
         self.failed_renders = 0
+        # the watchdog: what was asked and not yet answered, oldest first (req_id or ("open", doc_id))
+        self._waiting: dict[object, tuple[str, float]] = {}
+        self._last_heard = 0.0
+        self._stuck_pages: set[tuple[int, int]] = set()  # (doc_id, page) that took too long: never asked again
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(WATCH_INTERVAL_MS)
+        self._watchdog.timeout.connect(self._check_stuck)
+        self.stuck_requests = 0
+        room = shared_memory_room()
+        # a page's pixels must fit /dev/shm with room to spare: writing past its end is SIGBUS
+        self.max_pixels = MAX_RENDER_PIXELS if room is None else max(1 << 20, min(MAX_RENDER_PIXELS,
+                                                                         room // 4 // BYTES_PER_PIXEL))
         self.last_render_seconds = 0.0  # time the render process spent drawing the last page
 
     def _fit_budget(self, budget: int, room: int | None) -> int:
@@ -83,6 +108,8 @@ class RenderClient(QObject):
             return
         self._running = False
         self._unwatch()
+        self._watchdog.stop()
+        self._waiting.clear()
         self.cache.clear()  # the pages' memory goes back before the segments are closed
         self._process.stop()
 
@@ -103,20 +130,25 @@ class RenderClient(QObject):
             self._notifier.deleteLater()
             self._notifier = None
 
-    def _restart(self) -> None:
+    def _restart(self, stuck: bool = False) -> None:
+        """Start a new render process after a crash, or (``stuck``) in place of one stuck on a request."""
         if not self._running:
             return
         now = time.monotonic()
-        self._restarts = [t for t in self._restarts if now - t < 60] + [now]
+        if not stuck:  # a stuck request is dropped before this, so it cannot come round again
+            self._restarts = [t for t in self._restarts if now - t < 60] + [now]
         self._unwatch()
-        self._process.reap()
+        self._process.reap(kill=stuck)
+        self._waiting.clear()
         if len(self._restarts) > MAX_RESTARTS_PER_MINUTE:
             log.error("render process keeps dying; giving up")
             self._running = False
+            self._watchdog.stop()
             for doc_id in self._docs:
                 self.document_failed.emit(doc_id, "error", "The PDF renderer stopped working. Restart the app.")
             return
-        log.warning("render process died; restarting")
+        if not stuck:
+            log.warning("render process died; restarting")
         self._process.start()
         self._watch()
         for _key, segment in self._renders.values():
@@ -124,8 +156,10 @@ class RenderClient(QObject):
         self._renders.clear()
         for doc_id, (path, password) in self._docs.items():
             self._process.send(("open", doc_id, path, password))
-        for message in self._requests.values():
+            self._track(("open", doc_id), "open")
+        for req_id, message in self._requests.items():
             self._process.send(message)
+            self._track(req_id, message[0])
         self.restarted.emit()
         self._pump()
 
@@ -142,6 +176,8 @@ class RenderClient(QObject):
         doc_id = doc_id if doc_id is not None else next(self._ids)
         self._docs[doc_id] = (str(path), password)
         self._infos.pop(doc_id, None)
+        self._stuck_pages = {p for p in self._stuck_pages if p[0] != doc_id}
+        self._track(("open", doc_id), "open")
         self._send(("open", doc_id, str(path), password, first_page))
         return doc_id
 
@@ -149,6 +185,8 @@ class RenderClient(QObject):
         if self._docs.pop(doc_id, None) is None:
             return
         self._infos.pop(doc_id, None)
+        self._waiting.pop(("open", doc_id), None)
+        self._stuck_pages = {p for p in self._stuck_pages if p[0] != doc_id}
         self._queue.discard_document(doc_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
@@ -159,7 +197,8 @@ class RenderClient(QObject):
     def request_pages(self, owner: object, keys: list[RenderKey], priority: int = 0) -> None:
         """State every page ``owner`` wants now, most urgent first; replaces its previous wish."""
         busy = {key for key, _ in self._renders.values()}
-        wanted = [k for k in keys if k not in busy and self.cache.get(k) is None and k.doc_id in self._infos]
+        wanted = [k for k in keys if k not in busy and self.cache.get(k) is None and k.doc_id in self._infos
+                  and (k.doc_id, k.page) not in self._stuck_pages]
         self._queue.replace(id(owner), wanted, priority)
         self._pump()
 
@@ -168,6 +207,9 @@ class RenderClient(QObject):
         self.cache.unpin(id(owner))
 
     def request_page_info(self, doc_id: int, page: int) -> None:
+        if (doc_id, page) in self._stuck_pages:  # its words would be as slow as its drawing: none, after this call
+            QTimer.singleShot(0, lambda: self.page_info_ready.emit(doc_id, page, {"words": [], "links": []}))
+            return
         req_id = next(self._ids)
         self._info_pages[req_id] = (doc_id, page)
         self._send_tracked(req_id, ("info", req_id, doc_id, page))
@@ -197,7 +239,59 @@ class RenderClient(QObject):
 
     def _send_tracked(self, req_id: int, message: tuple) -> None:
         self._requests[req_id] = message
+        self._track(req_id, message[0])
         self._send(message)
+
+    def _track(self, token: object, kind: str) -> None:
+        """Note a request the server now owes an answer to; the watchdog times the oldest."""
+        if not self._running:
+            return
+        self._waiting[token] = (kind, time.monotonic())
+        if not self._watchdog.isActive():
+            self._watchdog.start()
+
+    def _check_stuck(self) -> None:
+        """Kill and restart the render process if it has been silent too long on its oldest request."""
+        if not self._waiting or not self._running:
+            self._watchdog.stop()
+            return
+        token, (kind, sent) = next(iter(self._waiting.items()))
+        limit = TIME_LIMITS[kind]
+        if time.monotonic() - max(sent, self._last_heard) < limit:
+            return
+        self.stuck_requests += 1
+        log.warning("render process stuck on %s %s for %.0f s; restarting it", kind, token, limit)
+        tell = self._drop_stuck(token, kind, limit)
+        self._restart(stuck=True)
+        tell()
+
+    def _drop_stuck(self, token: object, kind: str, limit: float):
+        """Forget the request the server is stuck on; returns what to tell its asker once the new process runs."""
+        self._waiting.pop(token, None)
+        if kind == "open":
+            doc_id = token[1]  # type: ignore[index]
+            path, _password = self._docs.pop(doc_id, ("This PDF", None))
+            self._infos.pop(doc_id, None)
+            self._queue.discard_document(doc_id)
+            text = f"{path} took longer than {limit:.0f} s to open and was skipped."
+            return lambda: self.document_failed.emit(doc_id, "error", text)
+        self._requests.pop(token, None)
+        if kind == "render":
+            key, segment = self._renders.pop(token)
+            self._process.segments.give_back(segment)
+            self._stuck_pages.add((key.doc_id, key.page))
+            self.failed_renders += 1
+            text = f"Page {key.page + 1} could not be drawn: it took longer than {limit:.0f} s."
+            return lambda: self.page_failed.emit(key, text)
+        if kind == "info":
+            doc_id, page = self._info_pages.pop(token)
+            self._stuck_pages.add((doc_id, page))
+            return lambda: self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
+        if kind == "find":
+            doc_id, search_id = self._find_ids.pop(token)
+            return lambda: self.find_done.emit(doc_id, search_id, [])
+        self._clip_ids.discard(token)  # type: ignore[arg-type]
+        return lambda: self.clip_done.emit(token, None)
 
     def _pump(self) -> None:
         while self._running and len(self._renders) < MAX_IN_FLIGHT:
@@ -208,14 +302,20 @@ class RenderClient(QObject):
             if info is None:
                 continue
             width, height = info["page_sizes"][key.page]  # may be a guess until "details" arrives
-            if not self._send_render(key, buffer_bytes(width, height, key.scale)):
+            if not self._send_render(key, buffer_bytes(width, height, key.scale, self.max_pixels)):
                 return
 
     def _send_render(self, key: RenderKey, need: int) -> bool:
-        segment = self._process.take_segment(need)
+        try:
+            segment = self._process.take_segment(need)
+        except OSError as exc:  # /dev/shm full: this page fails, the others go on
+            self.failed_renders += 1
+            self.page_failed.emit(key, f"Page {key.page + 1} could not be drawn: no shared memory is left ({exc.strerror or exc}).")
+            return True
         req_id = next(self._ids)
         self._renders[req_id] = (key, segment)
-        if not self._process.request_render(req_id, key, segment):
+        self._track(req_id, "render")
+        if not self._process.request_render(req_id, key, segment, self.max_pixels):
             self._restart()
             return False
         return True
@@ -239,7 +339,9 @@ class RenderClient(QObject):
     def _on_readable(self) -> None:
         try:
             while self._running and self._process.poll():
-                self._dispatch(self._process.receive())
+                message = self._process.receive()
+                self._last_heard = time.monotonic()
+                self._dispatch(message)
         except EOFError:
             self._restart()
             return
@@ -247,6 +349,10 @@ class RenderClient(QObject):
 
     def _dispatch(self, message: tuple) -> None:
         op = message[0]
+        if op in ("opened", "open_failed"):
+            self._waiting.pop(("open", message[1]), None)
+        elif op != "details":
+            self._waiting.pop(message[1], None)
         if op == "rendered":
             _, req_id, width, height, stride, self.last_render_seconds = message
             entry = self._renders.pop(req_id, None)
