@@ -124,3 +124,25 @@ def test_sidebar_shows_the_count_of_a_tag_whose_name_is_too_long(qtbot):
     sidebar.update_counts(views, [TagCount(name, 7)])
     seven = _row_image(sidebar, "Representation")
     assert five != seven  # the changed count shows, even where the name does not fit
+
+
+def test_a_narrow_detail_pane_puts_a_table_thumbnail_above_its_caption_at_full_width(qtbot, library_home, corpus):
+    with Library.open(library_home) as library:
+        (outcome,) = import_pdfs(library, [corpus / "papers" / "df__paper.pdf"])
+        paper = library.paper(outcome.paper_id)
+    pane = DetailPane(library_home)
+    qtbot.addWidget(pane)
+    pane.show_paper(paper)
+    pane.resize(600, 900)
+    pane.show()
+    qtbot.waitExposed(pane)
+    table = next(card for card in pane.figures.cards if card.caption.kind == "table" and card.picture)
+    qtbot.waitUntil(lambda: not table.stacked)  # room for both: the thumbnail beside its caption
+    pane.resize(pane.minimumSizeHint().width(), 900)
+    qtbot.waitUntil(lambda: table.stacked)
+
+    def drawn():
+        return table.picture.shown_rect().translated(table.picture.mapTo(table, table.picture.rect().topLeft()))
+
+    qtbot.waitUntil(lambda: drawn().width() >= min(table.picture.pixmap.width(), table.width() - 20))  # not a smudge
+    assert table.rect().contains(drawn())

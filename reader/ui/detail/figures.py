@@ -7,12 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from reader.library import CaptionRecord
 
 THUMB_WIDTH = 132
 STACKED_THUMB_WIDTH = 240
+CAPTION_ROOM = 180  # the least width a caption beside its thumbnail gets before the card stacks them
 
 
 class Picture(QWidget):
@@ -21,11 +22,16 @@ class Picture(QWidget):
     def __init__(self, pixmap: QPixmap, widest: int, fixed: bool = False, parent=None) -> None:
         super().__init__(parent)
         self.pixmap = pixmap
-        self.widest = widest if fixed else min(widest, pixmap.width())
+        self.set_width(widest, fixed)
+
+    def set_width(self, widest: int, fixed: bool) -> None:
+        """``fixed``: always ``widest`` wide (beside a caption); else at most that, shrinking with its column."""
+        self.widest = widest if fixed else min(widest, self.pixmap.width())
         policy = QSizePolicy(QSizePolicy.Policy.Fixed if fixed else QSizePolicy.Policy.Preferred,
                              QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+        self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
         return True
@@ -61,23 +67,38 @@ class _FigureCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor) if caption.page else QCursor())
         self.setToolTip(f"Open at page {caption.page}" if caption.page else "")
-        # stacked: the picture above its caption, for a narrow column such as the viewer's side panel
-        layout = QVBoxLayout(self) if stacked else QHBoxLayout(self)
+        # stacked: the picture above its caption, for a narrow column such as the viewer's side panel;
+        # a card beside its caption stacks too when the column gets too narrow for both
+        self._always_stacked = stacked
+        self.stacked = False
+        self._layout = layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(6, 6, 6, 6)
         pixmap = QPixmap(str(library_home / caption.thumbnail)) if caption.thumbnail else QPixmap()
         self.picture: Picture | None = None
         if not pixmap.isNull():
-            # in a narrow column the picture shrinks with it, so a wide table is never cut on the right
-            self.picture = Picture(pixmap, STACKED_THUMB_WIDTH if stacked else THUMB_WIDTH, fixed=not stacked)
-            if stacked:
-                layout.addWidget(self.picture)
-            else:
-                layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
+            # shrinking with a narrow column, a wide table is never cut on the right
+            self.picture = Picture(pixmap, THUMB_WIDTH, fixed=True)
+            layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         text = QLabel(_caption_html(caption))
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(text, 1)
+        self._stack(stacked)
+
+    def _stack(self, stacked: bool) -> None:
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        self._layout.setDirection(QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight)
+        if self.picture is not None:
+            self.picture.set_width(STACKED_THUMB_WIDTH if stacked else THUMB_WIDTH, fixed=not stacked)
+            self._layout.setAlignment(self.picture, Qt.AlignmentFlag(0) if stacked else Qt.AlignmentFlag.AlignTop)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if not self._always_stacked:
+            self._stack(self.width() < THUMB_WIDTH + CAPTION_ROOM)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton and self.caption.page:
