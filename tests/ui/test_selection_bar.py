@@ -6,6 +6,7 @@ on disk, the real render process and real mouse events on the viewport.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pymupdf
@@ -131,7 +132,7 @@ def test_drag_from_the_first_letter_of_a_word_that_the_word_before_reaches_into(
     tab.go_to_page(1)
     qtbot.waitUntil(lambda: 1 in tab.view._words, timeout=10_000)
     words = tab.view._words[1]
-    pairs = [(before, after) for before, after in zip(words, words[1:])
+    pairs = [(before, after) for before, after in itertools.pairwise(words)
              if before[5] == after[5] and before[0] < after[0] < before[2] - 1 and after[2] - after[0] > 8
              and min(before[3], after[3]) - max(before[1], after[1]) > 0.5 * (after[3] - after[1])]
     assert pairs, "the corpus page has words whose boxes overlap"

@@ -78,8 +78,8 @@ def test_trashed_and_deleted_papers_do_not_come_back(open_window, qtbot, three_p
 
 
 def test_a_pdf_opened_at_launch_stays_in_front_of_the_restored_tabs(open_window, qtbot, three_papers, tmp_path):
-    from tests.conftest import make_pdf
     from reader.ui.unlisted_tab import UnlistedTab
+    from tests.conftest import make_pdf
 
     window = _opened(open_window, qtbot)
     window.open_paper(three_papers[0])
