@@ -118,6 +118,8 @@ def _add_export_import_parsers(sub) -> None:
     p = sub.add_parser("import", help="import a .bib file or a plain list of papers (.txt, .md)")
     p.add_argument("file", type=Path)
     p.add_argument("--tag", action="append", default=[], help="tag to give every imported paper (repeatable)")
+    p.add_argument("--link-files-anywhere", action="store_true",
+                   help="also copy PDFs that file = fields name outside the .bib file's folder")
 
 
 # Qt's own command-line options (QGuiApplication and QApplication), which belong to Qt
@@ -466,15 +468,19 @@ def _cmd_export(library, args) -> int:
 
 
 def _cmd_import(library, args) -> int:
-    from reader.importers.bibtex import import_bibtex
+    from reader.importers.bibtex import NOT_COPIED, import_bibtex
     from reader.importers.plain_list import import_plain_list
 
     if not args.file.is_file():
         raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
-    importer = import_bibtex if args.file.suffix.lower() == ".bib" else import_plain_list
-    report = importer(library, args.file, tags=args.tag)
+    if args.file.suffix.lower() == ".bib":
+        report = import_bibtex(library, args.file, tags=args.tag, link_files_anywhere=args.link_files_anywhere)
+    else:
+        report = import_plain_list(library, args.file, tags=args.tag)
     for paper_id, _ in report.added:
         print(paper_id)
     for line in report.lines():
         print(f"reading-list: {printable(line)}", file=sys.stderr)
+    if any(NOT_COPIED in line for line in report.problems):
+        print("reading-list: --link-files-anywhere copies those PDFs too.", file=sys.stderr)
     return EXIT_OK

@@ -5,6 +5,12 @@ line). We keep each entry's raw fields (``reader.export.bibstore``) so exporting
 gives back what came in. A bad entry never stops the file: it is reported with
 its line number and skipped. Papers already in the library (same DOI, arXiv id,
 or title and year) are reported, not added twice. Qt-free, like every importer.
+
+A ``file`` field is copied into the library only when it names a PDF in the
+``.bib`` file's own folder (or below it): a ``.bib`` that arrived from elsewhere
+could otherwise copy any PDF the user can read, named by an absolute path, into
+the library. Others are reported; ``link_files_anywhere`` is the user's explicit
+yes (``--link-files-anywhere``, or the box in the app's confirmation).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from reader.library import Library, PaperFields
 from reader.library.identity import sha256_file
 
 Progress = Callable[[int, int, str], None]
+NOT_COPIED = "is outside the .bib file's folder and was not copied"  # in the report line of each such PDF
 
 
 class BibtexImportError(ReaderError):
@@ -151,6 +158,41 @@ def file_candidates(raw: str, base: Path) -> list[Path]:
     return found
 
 
+def beside_the_bib(pdf: Path, base: Path) -> bool:
+    """True when ``pdf`` lies in the ``.bib`` file's folder ``base`` or below it, symlinks followed."""
+    try:
+        return pdf.resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _linked_pdf(entry: BibEntry, base: Path) -> Path | None:
+    """The first existing PDF a ``file`` field names, wherever it is."""
+    if not entry.raw("file"):
+        return None
+    return next((p for p in file_candidates(entry.raw("file"), base) if p.suffix.lower() == ".pdf" and p.is_file()),
+                None)
+
+
+@dataclass(frozen=True)
+class BibPreview:
+    """What importing a ``.bib`` would do, for the question the app asks first."""
+
+    path: Path
+    entries: int
+    problems: int  # malformed blocks
+    outside_pdfs: tuple[Path, ...]  # linked PDFs that are not in the .bib file's folder
+
+
+def preview_bibtex(path: Path | str) -> BibPreview:
+    """Read ``path`` without importing anything: how many entries, and which linked PDFs lie elsewhere."""
+    path = Path(path)
+    entries, problems = parse_bibtex(_read_bib(path))
+    outside = [pdf for pdf in (_linked_pdf(e, path.parent) for e in entries)
+               if pdf is not None and not beside_the_bib(pdf, path.parent)]
+    return BibPreview(path, len(entries), len(problems), tuple(dict.fromkeys(outside)))
+
+
 @dataclass
 class _Context:
     library: Library
@@ -159,6 +201,7 @@ class _Context:
     extractor: Extractor
     base: Path
     tags: Sequence[str] = field(default_factory=tuple)
+    link_files_anywhere: bool = False
 
 
 def _import_entry(ctx: _Context, entry: BibEntry) -> None:
@@ -171,12 +214,14 @@ def _import_entry(ctx: _Context, entry: BibEntry) -> None:
     if existing:
         ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")
         return
-    pdf = next((p for p in file_candidates(entry.raw("file"), ctx.base)
-                if p.suffix.lower() == ".pdf" and p.is_file()), None) if entry.raw("file") else None
-    paper_id = _add(ctx, fields, pdf, where)
+    pdf = _linked_pdf(entry, ctx.base)
+    left_out = pdf is not None and not ctx.link_files_anywhere and not beside_the_bib(pdf, ctx.base)
+    paper_id = _add(ctx, fields, None if left_out else pdf, where)
     if paper_id is None:
         return
-    if entry.raw("file") and pdf is None:
+    if left_out:
+        ctx.report.problems.append(f"{where}: its PDF {pdf} {NOT_COPIED}; the paper was added without it.")
+    elif entry.raw("file") and pdf is None:
         ctx.report.problems.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
                                    "the paper was added without one.")
     imported = {"title": fields.title, "authors": list(fields.authors), "year": fields.year, "venue": fields.venue,
@@ -213,20 +258,28 @@ def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> in
     return outcome.paper_id
 
 
-def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (),
-                  extractor: Extractor = default_extractor, progress: Progress | None = None,
-                  is_cancelled: Callable[[], bool] = lambda: False) -> ImportReport:
-    """Add every well-formed, new entry of ``path``; the report says what happened to the rest."""
-    path = Path(path)
+def _read_bib(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        text = path.read_text(encoding="latin-1")  # old .bib files from Windows tools
+        return path.read_text(encoding="latin-1")  # old .bib files from Windows tools
     except OSError as exc:
         raise BibtexImportError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
-    entries, problems = parse_bibtex(text)
+
+
+def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (),
+                  extractor: Extractor = default_extractor, progress: Progress | None = None,
+                  is_cancelled: Callable[[], bool] = lambda: False,
+                  link_files_anywhere: bool = False) -> ImportReport:
+    """Add every well-formed, new entry of ``path``; the report says what happened to the rest.
+
+    Linked PDFs outside the ``.bib`` file's folder are copied only with ``link_files_anywhere``.
+    """
+    path = Path(path)
+    entries, problems = parse_bibtex(_read_bib(path))
     report = ImportReport(source=path, problems=list(problems))
-    ctx = _Context(library, DuplicateIndex.from_library(library), report, extractor, path.parent, tags)
+    ctx = _Context(library, DuplicateIndex.from_library(library), report, extractor, path.parent, tags,
+                   link_files_anywhere)
     for index, entry in enumerate(entries):
         if is_cancelled():
             report.cancelled = True

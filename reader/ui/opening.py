@@ -75,7 +75,8 @@ class PaperOpening:
             self.statusBar().showMessage(f"No paper {_short(str(paper_id))} in this library.", 6000)
             return
         self.table.select_paper(paper_id)
-        self.open_paper(paper_id, page=min(max(page - 1, 0), 2 ** 31 - 1))
+        # Any web page can fire this link: it shows the page and writes nothing (no status change).
+        self.open_paper(paper_id, page=min(max(page - 1, 0), 2 ** 31 - 1), from_link=True)
 
     def open_path(self, path: Path) -> None:
         """A PDF given on the command line, double-clicked or dropped.
@@ -86,7 +87,7 @@ class PaperOpening:
         from reader.library.identity import sha256_file
 
         if path.suffix.lower() == ".bib":
-            self.import_lists([path])
+            self.ask_to_import_bib(path)
             return
         if path.suffix.lower() != ".pdf" and not path.is_file():
             self.statusBar().showMessage(f"{path} does not exist.", 6000)
@@ -104,6 +105,24 @@ class PaperOpening:
             self.open_paper(paper_id)
             return
         self.open_unlisted(path)
+
+    def ask_to_import_bib(self, path: Path) -> None:
+        """A ``.bib`` from outside (a file argument, a second launch): say what importing it would do, and wait."""
+        from reader.importers.bibtex import preview_bibtex
+        from reader.ui.dialogs.bib_question import BibImportQuestion
+        from reader.ui.dialogs.export import import_lists
+
+        def ask(preview) -> None:
+            def do_import(link_files_anywhere: bool) -> None:
+                self.statusBar().showMessage(f"Importing {path.name}…")
+                import_lists(self.library, self.runner, [path], on_done=self._lists_imported,
+                             link_files_anywhere=link_files_anywhere)
+
+            self.bib_question = BibImportQuestion(self, preview, do_import)
+            self.bib_question.open()
+
+        self.runner.run(lambda: preview_bibtex(path), ask,
+                        lambda exc: self.warn("Reading List", str(exc)), lane="work")
 
     def open_unlisted(self, path: Path) -> UnlistedTab:
         for index in range(self.tabs.count()):
@@ -151,32 +170,57 @@ class PaperOpening:
     def viewer_tabs(self) -> list[ViewerTab]:
         return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(w, ViewerTab)]
 
-    def open_paper(self, paper_id: int, page: int | None = None, flash_rect: tuple | None = None) -> ViewerTab | None:
-        """Show the paper's PDF in a tab (reusing an open one) and mark it as being read."""
+    def open_paper(self, paper_id: int, page: int | None = None, flash_rect: tuple | None = None,
+                   from_link: bool = False) -> ViewerTab | None:
+        """Show the paper's PDF in a tab (reusing an open one) and mark it as being read.
+
+        ``from_link``: opened by a ``reading-list://`` link, which the user may not have
+        meant to follow; the paper keeps its status and its remembered page.
+        """
         if not paper_id:
             return None
         paper = self.library.paper(paper_id)
         if not paper.pdf_path:
             self.statusBar().showMessage("This paper has no PDF attached.", 4000)
             return None
+        pdf = self.library.pdf_file(paper_id)
+        if pdf is None:
+            self.statusBar().showMessage(f"This paper's PDF is recorded as {paper.pdf_path}, outside the library's "
+                                         "pdfs folder, so it is not opened.", 8000)
+            return None
         tab = next((t for t in self.viewer_tabs() if getattr(t, "paper_id", None) == paper_id), None)
         if tab is None:
-            tab = ViewerTab(self.render_client(), self.library.home / paper.pdf_path, paper.title,
+            tab = ViewerTab(self.render_client(), pdf, paper.title,
                             initial_page=paper.last_page if page is None else page,
                             initial_zoom=paper.last_zoom or None, library=self.library, paper_id=paper_id,
                             runner=self.runner)
             tab.paper_id = paper_id
-            tab.position_changed.connect(
-                lambda p, z, pid=paper_id: self.runner.run(lambda: self.library.set_reading_position(pid, p, z)))
+            tab.position_changed.connect(self._position_saver(paper_id, page if from_link else None))
             tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
             self.undo_group.addStack(tab.undo_stack)
             index = self.tabs.addTab(tab, _short(paper.title))
             self.tabs.setTabToolTip(index, paper.title)
+            tab.marked_opened = False
+        if not from_link and not getattr(tab, "marked_opened", True):
+            tab.marked_opened = True
             self.write(lambda: self.library.mark_opened(paper_id), lambda _r: self._reshow([paper_id]))
         self.tabs.setCurrentWidget(tab)
         if page is not None:
             tab.go_to_page(page, flash_rect)
         return tab
+
+    def _position_saver(self, paper_id: int, link_page: int | None):
+        """Saves where the reader is; a tab a link opened saves nothing until the reader leaves the link's page."""
+        waiting = [link_page]
+
+        def save(page: int, zoom: float) -> None:
+            if waiting[0] is not None:
+                if page == waiting[0]:
+                    return
+                waiting[0] = None
+            self.runner.run(lambda: self.library.set_reading_position(paper_id, page, zoom))
+
+        return save
 
     def locate_pdf(self, paper_id: int, tab: ViewerTab) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Locate the PDF", str(Path.home()), "PDF files (*.pdf)")
@@ -192,7 +236,7 @@ class PaperOpening:
                                 f"{Path(path).name} is a different file from the one this paper was added with "
                                 "(its content differs), so it was not attached.")
             return
-        tab.set_pdf_path(self.library.home / self.library.paper(paper_id).pdf_path)
+        tab.set_pdf_path(self.library.pdf_file(paper_id))
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

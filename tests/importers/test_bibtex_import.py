@@ -165,7 +165,7 @@ def test_file_fields_link_existing_pdfs(library, tmp_path, pdf_factory):
     text = (f"@article{{linked, title = {{Linked Paper}}, file = {{:{rel}:PDF}}}}\n"
             f"@article{{missing, title = {{Missing PDF}}, file = {{:/no/such/file.pdf:PDF}}}}\n"
             f"@article{{again, title = {{Same PDF, other entry}}, file = {{{pdf}}}}}\n")
-    report = import_bibtex(library, _write(folder, text))
+    report = import_bibtex(library, _write(folder, text), link_files_anywhere=True)  # the PDFs are beside bib/
     assert report.pdfs_linked == 1
     linked = library.paper(report.added[0][0])
     assert linked.pdf_path and library.pdf_file(linked.id).read_bytes() == pdf.read_bytes()

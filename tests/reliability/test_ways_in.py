@@ -356,3 +356,87 @@ def test_a_socket_folder_that_others_may_enter_is_not_used(qapp, library_home, s
         assert not any(socket_path.parent.iterdir())
     finally:
         exposed.close()
+
+
+# --- Requests from outside: a .bib handed to the window, a reading-list:// link -----------------
+
+def _bib_linking(folder: Path, pdf: Path, entries: int = 2) -> Path:
+    """A .bib whose first entry's file field names ``pdf`` by its absolute path."""
+    folder.mkdir(exist_ok=True)
+    text = f"@article{{first, title = {{Harmless Looking}}, year = 2024, file = {{:{pdf}:PDF}}}}\n"
+    text += "".join(f"@article{{more{i}, title = {{Entry {i}}}, year = 2024}}\n" for i in range(1, entries))
+    bib = folder / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    return bib
+
+
+def _pdfs_in(home: Path) -> list[Path]:
+    return sorted((home / "pdfs").glob("*.pdf")) if (home / "pdfs").is_dir() else []
+
+
+def test_cli_import_reports_a_pdf_outside_the_bib_folder_instead_of_copying_it(library_home, tmp_path, pdf_factory):
+    private = pdf_factory("Private Draft")
+    bib = _bib_linking(tmp_path / "downloads", private)
+    imported = _cli(library_home, "import", str(bib))
+    assert imported.returncode == 0, imported.stderr
+    assert len(imported.stdout.split()) == 2, "both entries are added"
+    assert _pdfs_in(library_home) == [], "a PDF named by an absolute path was copied into the library"
+    assert str(private) in imported.stderr and "--link-files-anywhere" in imported.stderr
+    again = _cli(tmp_path / "second-library", "import", str(bib), "--link-files-anywhere")
+    assert again.returncode == 0, again.stderr
+    assert [p.read_bytes() for p in _pdfs_in(tmp_path / "second-library")] == [private.read_bytes()]
+
+
+def test_a_bib_handed_to_the_window_is_imported_only_after_the_user_says_so(open_window, qtbot, tmp_path,
+                                                                           pdf_factory, library_home):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_window()
+    private = pdf_factory("Private Draft")
+    bib = _bib_linking(tmp_path / "downloads", private, entries=3)
+
+    window.receive_arguments([str(bib)])  # what a file manager's "Open with" or a second launch does
+    qtbot.waitUntil(lambda: getattr(window, "bib_question", None) is not None
+                    and window.bib_question.isVisible(), timeout=15000)
+    question = window.bib_question
+    assert str(bib) in question.text() and "3 entries" in question.text()
+    assert str(private) in question.informativeText() and "not be copied" in question.informativeText()
+    assert window.library.count() == 0, "nothing is imported while the question is open"
+    qtbot.mouseClick(question.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert window.library.count() == 0, "Cancel imported something"
+
+    window.receive_arguments([str(bib)])
+    qtbot.waitUntil(lambda: window.bib_question is not question and window.bib_question.isVisible(), timeout=15000)
+    window.bib_question.import_button.click()
+    qtbot.waitUntil(lambda: window.library.count() == 3, timeout=30000)
+    assert _pdfs_in(library_home) == [], "the PDF outside the .bib file's folder was copied without a yes"
+
+
+def test_a_link_only_shows_the_page_and_changes_nothing(open_window, qtbot, library_home, pdf_factory):
+    import json
+
+    from reader.importers.pdf_files import import_pdfs
+    from reader.library import Library, Status
+
+    with Library.open(library_home) as lib:
+        [outcome] = import_pdfs(lib, [pdf_factory("Linked From A Web Page", pages=4)], thumbnailer=None)
+        paper_id = outcome.paper_id
+        sidecar = library_home / Path(lib.paper(paper_id).pdf_path).with_suffix(".json")
+    before = sidecar.read_bytes()
+    window = open_window()
+    stored = window.library.paper(paper_id)
+    assert stored.status is Status.TO_READ
+
+    window.receive_arguments([f"reading-list://open?paper={paper_id}&page=3"])  # any web page can fire this
+    tab = next(t for t in window.viewer_tabs() if t.paper_id == paper_id)
+    qtbot.waitUntil(tab.is_loaded, timeout=30000)
+    qtbot.waitUntil(lambda: tab.current_page() == 2, timeout=10000)
+    qtbot.wait(1500)  # longer than the viewer takes to settle and report its position
+    window.runner.wait()
+    after = window.library.paper(paper_id)
+    assert after.status is Status.TO_READ, "a link changed the paper's status"
+    assert (after.last_opened_at, after.last_page, after.updated_at) == (
+        stored.last_opened_at, stored.last_page, stored.updated_at), "a link wrote to the library"
+    assert json.loads(sidecar.read_bytes()) == json.loads(before)

@@ -275,10 +275,12 @@ def choose_import_files(parent: QWidget, settings: QSettings) -> list[Path]:
 
 
 def import_lists(library: Library, runner: TaskRunner, paths: Sequence[Path], *,
-                 on_done: Callable[[list], None], tags: Sequence[str] = ()) -> None:
+                 on_done: Callable[[list], None], tags: Sequence[str] = (),
+                 link_files_anywhere: bool = False) -> None:
     """Import ``.bib`` files and plain lists on the work lane; ``on_done(reports)`` on the GUI thread.
 
     A file that cannot be read gives a report whose only line says so; the others still import.
+    PDFs linked from outside a ``.bib`` file's folder are copied only with ``link_files_anywhere``.
     """
     from reader.errors import ReaderError
     from reader.importers.bibtex import import_bibtex
@@ -288,9 +290,11 @@ def import_lists(library: Library, runner: TaskRunner, paths: Sequence[Path], *,
     def work() -> list:
         reports = []
         for path in paths:
-            importer = import_bibtex if Path(path).suffix.lower() == ".bib" else import_plain_list
             try:
-                reports.append(importer(library, path, tags=tags))
+                if Path(path).suffix.lower() == ".bib":
+                    reports.append(import_bibtex(library, path, tags=tags, link_files_anywhere=link_files_anywhere))
+                else:
+                    reports.append(import_plain_list(library, path, tags=tags))
             except ReaderError as exc:
                 reports.append(ImportReport(source=Path(path), problems=[str(exc)]))
         return reports
