@@ -81,6 +81,7 @@ def test_viewer_side_tabs_are_never_scrolled_out_of_sight(qtbot, open_window, li
     assert sum(bar.tabSizeHint(i).width() for i in shown) > bar.width()  # the labels need more room than there is
     assert shown and all(bar.rect().contains(bar.tabRect(i)) for i in shown)
     assert bar.tabRect(shown[0]).left() >= 0  # the first label starts at its start, not at "ents"
+    assert [bar.tabToolTip(i) for i in shown] == ["Pages", "Annotations", "Figures"]  # the names, when shortened
 
 
 def test_figure_panel_thumbnails_fit_a_narrow_side_panel(qtbot, open_window, library_home, corpus):

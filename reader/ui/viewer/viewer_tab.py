@@ -171,6 +171,8 @@ class ViewerTab(ViewerToolbar, QWidget):
         has_toc = bool(info.get("toc"))
         self.side.setTabEnabled(0, has_toc)
         self.side.setTabVisible(0, has_toc)  # no "Contents" tab to crowd the others when there is no outline
+        for index in range(self.side.count()):  # the whole name, for a label shortened in a narrow panel
+            self.side.setTabToolTip(index, self.side.tabText(index).split(" (")[0])
         self.side.setCurrentIndex(0 if has_toc else 1)
         self.thumbnails.set_document(doc_id, info["page_sizes"])
         self.sidebar_action.setChecked(has_toc)
