@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import FigureRow, Library
+from reader.library.inside import inside_library
 
 TILE = QSize(200, 150)
 PIXMAP_CACHE = 300
@@ -67,7 +68,8 @@ class FigureListModel(QAbstractListModel):
             return None
         cached = self._pixmaps.get(row.thumbnail)
         if cached is None:
-            cached = QPixmap(str(self._library.home / row.thumbnail))
+            source = inside_library(self._library.home, row.thumbnail, "thumbnails")
+            cached = QPixmap(str(source)) if source else QPixmap()
             if not cached.isNull():
                 cached = cached.scaled(TILE, Qt.AspectRatioMode.KeepAspectRatio,
                                        Qt.TransformationMode.SmoothTransformation)

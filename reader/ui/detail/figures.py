@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import CaptionRecord
+from reader.library.inside import inside_library
 
 THUMB_WIDTH = 132
 STACKED_THUMB_WIDTH = 240
@@ -80,7 +81,8 @@ class _FigureCard(QFrame):
         self.stacked = False
         self._layout = layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(6, 6, 6, 6)
-        pixmap = QPixmap(str(library_home / caption.thumbnail)) if caption.thumbnail else QPixmap()
+        source = inside_library(library_home, caption.thumbnail, "thumbnails") if caption.thumbnail else None
+        pixmap = QPixmap(str(source)) if source else QPixmap()
         self.picture: Picture | None = None
         if not pixmap.isNull():
             # shrinking with a narrow column, a wide table is never cut on the right

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import PaperDetail, Status
+from reader.links import may_open
 from reader.ui.detail.figures import FigureStrip
 from reader.ui.detail.notes import NotesEditor
 from reader.ui.detail.wrapping_edit import WrappingLineEdit
-
-SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 class _TagCompleter(QCompleter):
@@ -267,7 +266,7 @@ class DetailPane(QStackedWidget):
     def _on_link(self, url: str) -> None:
         if url == "open-pdf" and self._paper:
             self.open_requested.emit(self._paper.id)
-        elif url.startswith(SAFE_LINK_SCHEMES):
+        elif may_open(url):  # a BibTeX url = {smb://…} is shown, never handed to the desktop
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices
 
