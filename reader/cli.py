@@ -438,8 +438,14 @@ def _reliability(args) -> int:
         print(backup.backup_now(home))
         return EXIT_OK
     if args.command == "restore-backup":
+        from reader.library.inside import stored_paths_outside
+
         kept = backup.restore(home, args.backup)
         print(f"Restored {args.backup}; the previous database was kept as {kept}.")
+        outside = stored_paths_outside(home, home / backup.DB_NAME)
+        if outside:
+            print(f"reading-list: the backup names {len(outside)} file(s) outside the library, such as "
+                  f"{printable(outside[0])}; they are never opened, exported or deleted.", file=sys.stderr)
         return EXIT_OK
     from reader.library.rebuild import rebuild_from_sidecars
 

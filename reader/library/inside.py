@@ -37,3 +37,25 @@ def inside_library(home: Path | str, relative: str | os.PathLike | None, folder:
     if target == root or not target.is_relative_to(root):
         return None
     return target
+
+
+def stored_paths_outside(home: Path | str, db_path: Path | str) -> list[str]:
+    """The PDF and thumbnail paths in the database ``db_path`` that would lead out of ``home``.
+
+    For ``restore-backup``, to say that a backup names files elsewhere (they are never
+    opened, exported or deleted, but the person should know the backup is odd).
+    """
+    import sqlite3
+
+    from reader.library.sqlite_uri import readonly_uri
+
+    conn = sqlite3.connect(readonly_uri(Path(db_path)), uri=True, timeout=10)
+    try:
+        pdfs = [r[0] for r in conn.execute("SELECT pdf_path FROM paper WHERE pdf_path != ''")]
+        thumbnails = [r[0] for r in conn.execute("SELECT thumbnail FROM figure_caption WHERE thumbnail != ''")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return sorted({p for p in pdfs if inside_library(home, p, "pdfs") is None}
+                  | {t for t in thumbnails if inside_library(home, t, "thumbnails") is None})

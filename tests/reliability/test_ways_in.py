@@ -114,6 +114,7 @@ def test_empty_trash_after_restoring_a_crafted_backup_deletes_nothing_outside_th
     backup = _crafted_backup(tmp_path, "../elsewhere/thesis.pdf", "")
     restored = _cli(library_home, "restore-backup", str(backup))
     assert restored.returncode == 0, restored.stderr
+    assert "outside the library" in restored.stderr and "../elsewhere/thesis.pdf" in restored.stderr
     emptied = _cli(library_home, "empty-trash")
     assert emptied.returncode == 0, emptied.stderr
     assert thesis.read_bytes() == b"%PDF-1.7 my only copy" and its_notes.exists(), "files outside were deleted"
