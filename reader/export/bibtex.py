@@ -17,6 +17,7 @@ from reader.export.atomic import write_atomic
 from reader.export.bibstore import StoredEntry, load_entry
 from reader.export.filenames import _STOP_WORDS, _last_name, _words
 from reader.library import Library, PaperDetail
+from reader.library.inside import inside_library
 
 Progress = Callable[[int, int, str], None]
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
@@ -113,8 +114,9 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
             fields["archiveprefix"] = "{arXiv}"
         elif stored is not None:
             fields.pop("eprint", None)
-    if paper.pdf_path:
-        fields["file"] = "{:" + str((library.home / paper.pdf_path).absolute()).replace(":", r"\:") + ":PDF}"
+    pdf = inside_library(library.home, paper.pdf_path, "pdfs") if paper.pdf_path else None  # never a path elsewhere
+    if pdf is not None:
+        fields["file"] = "{:" + str(pdf).replace(":", r"\:") + ":PDF}"
     if stored is None:
         order = ["author", "title", "booktitle", "journal", "year", "doi", "eprint", "archiveprefix", "url",
                  "abstract", "keywords", "file"]
