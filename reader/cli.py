@@ -480,7 +480,9 @@ def _cmd_import(library, args) -> int:
     if not args.file.is_file():
         raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
     if args.file.suffix.lower() == ".bib":
-        report = import_bibtex(library, args.file, tags=args.tag, link_files_anywhere=args.link_files_anywhere)
+        with _pdf_worker() as pool:  # linked PDFs are read in the bounded child, as by add
+            report = import_bibtex(library, args.file, tags=args.tag, extractor=pool.extract,
+                                   link_files_anywhere=args.link_files_anywhere)
     else:
         report = import_plain_list(library, args.file, tags=args.tag)
     for paper_id, _ in report.added:

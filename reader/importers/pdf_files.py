@@ -184,7 +184,10 @@ def import_pdfs(
         skipped: list[str] = []  # the paper is in: what failed after it is said, never a reason to fail
         if outcome.created and thumbnailer is not None:
             try:
-                add_thumbnails(library, outcome.paper_id, thumbnailer)
+                drawn = add_thumbnails(library, outcome.paper_id, thumbnailer)
+                wanted = sum(1 for c in library.paper(outcome.paper_id).captions if c.region and c.page)
+                if drawn < wanted:  # a figure too costly or too broken to draw: its caption shows as text
+                    skipped.append(f"{wanted - drawn} of its {wanted} figure thumbnails could not be drawn")
             except (ReaderError, OSError) as exc:  # a missing thumbnail only shows as text
                 skipped.append(f"its figures have no thumbnails ({_sentence(exc)})")
         if outcome.created and annotation_reader is not None:

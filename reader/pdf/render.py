@@ -94,7 +94,7 @@ def page_sizes(doc: pymupdf.Document, seconds: float = SIZES_SECONDS) -> list[tu
     sizes: list[tuple[float, float]] = []
     deadline = time.monotonic() + seconds
     for number in range(doc.page_count):
-        if time.monotonic() > deadline:
+        if sizes and time.monotonic() > deadline:
             sizes.extend([sizes[-1]] * (doc.page_count - len(sizes)))
             break
         try:

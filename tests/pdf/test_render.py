@@ -10,7 +10,7 @@ import pytest
 
 from reader.pdf import textsel
 from reader.pdf.geometry import RenderKey, buffer_bytes, next_zoom, previous_zoom
-from reader.pdf.render import find_text, open_document, page_text_and_links, render_into
+from reader.pdf.render import find_text, open_document, page_sizes, page_text_and_links, render_into
 from reader.pdf.render_process import RenderProcess
 from reader.pdf.render_queue import RenderQueue
 
@@ -137,3 +137,37 @@ def test_render_process_survives_a_spare_retired_before_it_was_warmed(corpus):
         assert message[:2] == ("opened", 1) and process.is_alive()
     finally:
         process.stop()
+
+
+def test_a_huge_page_is_drawn_within_the_pixel_cap(tmp_path):
+    """A 14,400 pt page at 400 % asked for about 13 GB; a /UserUnit 1000 page at 100 % for petabytes."""
+    from reader.pdf.geometry import MAX_RENDER_PIXELS
+
+    for name, width, unit, scale in (("big.pdf", 14400, None, 4.0), ("unit.pdf", 612, 1000, 1.0)):
+        doc = pymupdf.open()
+        page = doc.new_page(width=width, height=width)
+        page.draw_rect(pymupdf.Rect(0, 0, width / 2, width / 2), color=None, fill=(0, 0, 0))
+        if unit:
+            doc.xref_set_key(page.xref, "UserUnit", str(unit))
+        doc.save(tmp_path / name)
+        doc, info = open_document(str(tmp_path / name), None)
+        need = buffer_bytes(*info.page_sizes[0], scale)
+        assert need <= MAX_RENDER_PIXELS * 4  # checked before anything that large is allocated
+        buffer = memoryview(bytearray(need))
+        width_px, height_px, stride = render_into(doc, RenderKey(1, 0, scale), buffer)
+        assert width_px * height_px <= MAX_RENDER_PIXELS and width_px > 4000  # as large as the cap allows
+        row = bytes(buffer[stride * (height_px // 4): stride * (height_px // 4) + stride])
+        assert row[: 4 * (width_px // 4)].count(0) >= 3 * (width_px // 4) - 12  # the black quarter, to scale
+        assert set(row[4 * (width_px * 3 // 4):]) == {255}
+        doc.close()
+
+
+def test_a_search_and_the_page_sizes_stop_at_their_deadline(corpus):
+    doc, _info = open_document(str(corpus / "papers" / "df__paper.pdf"), None)
+    try:
+        assert find_text(doc, "the")
+        assert find_text(doc, "the", seconds=0) == []  # gives what it has instead of working on
+        sizes = page_sizes(doc, seconds=0)
+        assert len(sizes) == doc.page_count and len(set(sizes)) == 1
+    finally:
+        doc.close()

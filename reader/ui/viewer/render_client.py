@@ -151,9 +151,12 @@ class RenderClient(QObject):
             log.warning("render process died; restarting")
         self._process.start()
         self._watch()
+        interrupted = [key for key, _segment in self._renders.values() if key.doc_id in self._docs]
         for _key, segment in self._renders.values():
             self._process.segments.give_back(segment)
         self._renders.clear()
+        # drawn first by the new process: their askers may not ask again (the stuck one is no longer here)
+        self._queue.replace(("interrupted", id(self)), interrupted, priority=-1)
         for doc_id, (path, password) in self._docs.items():
             self._process.send(("open", doc_id, path, password))
             self._track(("open", doc_id), "open")
