@@ -15,22 +15,21 @@ pytestmark = pytest.mark.timeout(180)
 
 # --- Notes preview: links from quoted PDF text and sidecars ------------------------------------
 
-class _Handler:
-    """Stands where the desktop's handler for one URL scheme would be (QDesktopServices.setUrlHandler)."""
+def _desktop_stand_in():
+    """Takes the place of the desktop's handler for a URL scheme (QDesktopServices.setUrlHandler):
+    ``.opened`` lists what the app handed to the desktop."""
+    from PySide6.QtCore import QObject, Slot
 
-    def __init__(self) -> None:
-        from PySide6.QtCore import QObject, Slot
+    class Desktop(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.opened: list[str] = []
 
-        class Receiver(QObject):
-            def __init__(self) -> None:
-                super().__init__()
-                self.opened: list[str] = []
+        @Slot("QUrl")
+        def open(self, url) -> None:
+            self.opened.append(url.toString())
 
-            @Slot("QUrl")
-            def open(self, url) -> None:
-                self.opened.append(url.toString())
-
-        self.receiver = Receiver()
+    return Desktop()
 
 
 def _click_anchor(qtbot, browser, text: str) -> None:
@@ -55,9 +54,9 @@ def test_notes_preview_opens_only_web_and_mail_links(qtbot, tmp_path):
     secret.write_text("secret-host-name\n")
     body = (f"Quoted from a PDF:\n\n[share](smb://evil.example/share)\n\n[local]({secret.as_uri()})\n\n"
             "[script](javascript:alert(1))\n\n[site](https://example.org/paper)\n")
-    handler = _Handler()
+    desktop = _desktop_stand_in()
     for scheme in ("smb", "file", "javascript", "https"):
-        QDesktopServices.setUrlHandler(scheme, handler.receiver, "open")
+        QDesktopServices.setUrlHandler(scheme, desktop, "open")
     editor = NotesEditor()
     qtbot.addWidget(editor)
     editor.resize(600, 500)
@@ -69,12 +68,12 @@ def test_notes_preview_opens_only_web_and_mail_links(qtbot, tmp_path):
         for label in ("share", "local", "script"):
             _click_anchor(qtbot, editor.preview, label)
             qtbot.wait(50)
-            assert handler.receiver.opened == [], f"the {label!r} link reached the desktop"
+            assert desktop.opened == [], f"the {label!r} link reached the desktop"
             shown = editor.preview.toPlainText()
             assert "secret-host-name" not in shown and "Quoted from a PDF" in shown, f"{label!r} replaced the note"
             assert "Link not opened" in editor.saved_label.text()
         _click_anchor(qtbot, editor.preview, "site")
-        qtbot.waitUntil(lambda: handler.receiver.opened == ["https://example.org/paper"], timeout=3000)
+        qtbot.waitUntil(lambda: desktop.opened == ["https://example.org/paper"], timeout=3000)
     finally:
         for scheme in ("smb", "file", "javascript", "https"):
             QDesktopServices.unsetUrlHandler(scheme)
@@ -82,12 +81,13 @@ def test_notes_preview_opens_only_web_and_mail_links(qtbot, tmp_path):
 
 # --- Paths from a restored backup --------------------------------------------------------------
 
-def _cli(home: Path, *args: str, cwd: Path | None = None):
+def _cli(home: Path, *args: str):
+    """``reading-list --library home ...`` as its own process."""
     import subprocess
     import sys
 
     return subprocess.run([sys.executable, "-m", "reader", "--library", str(home), *args],
-                          capture_output=True, text=True, timeout=120, cwd=cwd or home.parent)
+                          capture_output=True, text=True, timeout=120, cwd=home.parent)
 
 
 def _crafted_backup(tmp_path: Path, pdf_path: str, thumbnail: str) -> Path:
@@ -121,7 +121,7 @@ def test_empty_trash_after_restoring_a_crafted_backup_deletes_nothing_outside_th
     assert _cli(library_home, "list", "--trash", "--json").stdout.strip() == "[]", "the paper itself is gone"
 
 
-def test_empty_trash_does_not_follow_a_symlink_in_pdfs_out_of_the_library(library_home, tmp_path):
+def test_a_pdf_path_through_a_symlink_out_of_the_library_is_neither_handed_out_nor_deleted(library_home, tmp_path):
     import os
 
     from reader.library import Library, PaperFields
@@ -148,7 +148,7 @@ def test_markdown_export_copies_no_file_from_outside_the_library_into_the_vault(
     vault = tmp_path / "vault"
     exported = _cli(library_home, "export", "markdown", "--out", str(vault))
     assert exported.returncode == 0, exported.stderr
-    copied = [p for p in (vault / "assets").rglob("*")] if (vault / "assets").exists() else []
+    copied = list((vault / "assets").rglob("*")) if (vault / "assets").exists() else []
     assert all(p.read_bytes() != secret.read_bytes() for p in copied), "a file from outside reached assets/"
     note = next(vault.glob("*.md")).read_text(encoding="utf-8")
     assert "elsewhere" not in note, "the note links to a file outside the library"
