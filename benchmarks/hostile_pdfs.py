@@ -45,11 +45,12 @@ sys.stdout.write(f"{done.returncode} {elapsed:.3f} {peak}\\n" + done.stderr)
 @dataclass
 class Step:
     name: str
-    outcomes: dict[str, int] = field(default_factory=dict)  # "ok" / "message" / "limit" / "FAILED"
+    outcomes: dict[str, int] = field(default_factory=dict)  # "ok" ("ok, with a note") / "message" / "limit" / "FAILED"
     times: list[tuple[float, str]] = field(default_factory=list)
     memory: list[tuple[float, str]] = field(default_factory=list)  # MB
     failures: list[str] = field(default_factory=list)
     limits: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def record(self, file: str, outcome: str, seconds: float, peak_mb: float, detail: str = "") -> None:
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
@@ -60,6 +61,8 @@ class Step:
             self.failures.append(f"{file}: {detail}")
         elif outcome == "limit":
             self.limits.append(f"{file}: {detail}")
+        elif outcome == "ok, with a note":
+            self.notes.append(f"{file}: {detail}")
 
     def report(self) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
@@ -72,6 +75,8 @@ class Step:
             print(f"   peak memory: {heavy}")
         for line in self.limits:
             print(f"   limit hit  {line}")
+        for line in self.notes:
+            print(f"   note       {line}")
         for line in self.failures:
             print(f"   FAILED     {line}")
 
@@ -100,6 +105,8 @@ def run_cli(args: list[str], library: Path) -> tuple[str, float, float, str]:
         return "FAILED", float(seconds), int(peak_kb) / 1024, stderr.strip()[-300:]
     if any(word in stderr for word in LIMIT_WORDS):
         return "limit", float(seconds), int(peak_kb) / 1024, stderr.strip()
+    if code == 0 and stderr.strip():  # added, and said something: a figure not drawn, no text layer...
+        return "ok, with a note", float(seconds), int(peak_kb) / 1024, stderr.strip()
     return ("ok" if code == 0 else "message"), float(seconds), int(peak_kb) / 1024, stderr.strip()
 
 

@@ -395,7 +395,7 @@ def _pdf_worker():
     try:
         yield pool
     finally:
-        pool.shutdown()
+        pool.shutdown(wait=True)  # the idle worker is gone before the interpreter's exit hooks run
 
 
 def _extract(args) -> int:

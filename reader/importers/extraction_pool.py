@@ -122,9 +122,16 @@ class ExtractionPool:
         if executor is not None:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()
-            executor.shutdown(wait=False, cancel_futures=True)
+            # waits only for the killed worker to be reaped; see shutdown() for why it waits at all
+            executor.shutdown(wait=True, cancel_futures=True)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the worker; ``wait`` until it is gone, as a process about to exit must.
+
+        Python 3.11's executor may still be closing its wake-up pipe when the
+        interpreter's exit hook writes to it, which prints an OSError traceback
+        ("Bad file descriptor") at exit; waiting here leaves nothing to race.
+        """
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=wait, cancel_futures=True)
             self._executor = None

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from reader.importers.pdf_files import import_pdfs
 from reader.library import Library
@@ -72,21 +73,25 @@ def test_written_copy_reads_back_on_a_rotated_page(tmp_path):
     assert all(abs(a - b) < 1 for a, b in zip(back["quads"][0], shown))
 
 
+@pytest.mark.timeout(150)
 def test_thousands_of_annotations_are_read_quickly_and_within_a_bound(tmp_path):
     """A 900 KB PDF with 5,000 highlights took 244 s to read (a text extraction per quote, and a
-    lookup by number per annotation); now every mark is read in seconds, and an import stops at
-    MAX_FILE_MARKS, saying so."""
-    from reader.pdf.annotations import MAX_FILE_MARKS
+    lookup by number per annotation); now an import reads its first MAX_FILE_MARKS in well under a
+    second and says it stopped there, and all 5,000 take seconds."""
     from tests.reliability.test_hostile_files import many_annotations
 
     path = many_annotations(tmp_path / "marked.pdf", 5000)
     started = time.monotonic()
-    marks = read_pdf_annotations(path, max_marks=10_000)
-    assert time.monotonic() - started < 30  # 3 s here; 244 s before
-    assert len(marks) == 5000 and not marks.cut_short
-    assert marks[0]["kind"] == "highlight" and marks[0]["comment"] == "mark 0"
-
     bounded = read_pdf_annotations(path)
+    assert time.monotonic() - started < 20
+    from reader.pdf.annotations import MAX_FILE_MARKS
+
     assert len(bounded) == MAX_FILE_MARKS < 5000
     assert f"more than {MAX_FILE_MARKS:,} annotations" in bounded.cut_short
+    assert bounded[0]["kind"] == "highlight" and bounded[0]["comment"] == "mark 0"
+
+    started = time.monotonic()
+    marks = read_pdf_annotations(path, max_marks=10_000)
+    assert time.monotonic() - started < 30  # 3 s here
+    assert len(marks) == 5000 and not marks.cut_short
     assert read_pdf_annotations(path, seconds=0).cut_short.startswith("reading its annotations took more than 0 s")

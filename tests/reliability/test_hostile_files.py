@@ -265,7 +265,7 @@ def test_a_slow_page_fails_alone_and_other_tabs_go_on(qtbot, render_client, boun
     under the cap but works on, and the watchdog restarts the process after 6 s.
     Either way the page says why, and the other document's page is drawn.
     """
-    stuck_before = render_client.stuck_requests
+    stuck_before = getattr(render_client, "stuck_requests", 0)
     got = _first_page(qtbot, render_client, _hostile(SLOW_PAGE), page=2, scale=scale, also=_hostile("mu__1.pdf"))
     outcome, detail, seconds = got["main"]
     assert outcome == "failed" and _one_line(detail)
@@ -320,3 +320,20 @@ def many_annotations(path: Path, count: int) -> Path:
     doc.xref_set_key(page.xref, "Annots", "[" + " ".join(f"{x} 0 R" for x in xrefs) + "]")
     doc.save(path)
     return path
+
+
+@pytest.mark.timeout(60)
+def test_the_pdf_worker_is_bounded_and_replaced_when_over(tmp_path, pdf_factory):
+    """What a hostile PDF costs the extraction process: a one-line message, and the next file goes on."""
+    from reader.errors import PdfError
+    from reader.importers.extraction_pool import ExtractionPool
+
+    pool = ExtractionPool(timeout_s=1.0)
+    try:
+        with pytest.raises(PdfError, match=r"bad\.pdf took more than 1 s to read and was skipped\."):
+            pool.call(tmp_path / "bad.pdf", "time:sleep", 30)
+        with pytest.raises(PdfError, match=r"bad\.pdf needs more than the 1\.5 GB of memory the app allows"):
+            pool.call(tmp_path / "bad.pdf", "builtins:bytearray", 3 << 30)  # past the cap: refused at once
+        assert pool.extract(pdf_factory(title="The Next File Is Read")).metadata.title == "The Next File Is Read"
+    finally:
+        pool.shutdown(wait=True)
