@@ -279,22 +279,24 @@ class RenderClient(QObject):
             text = f"{path} took longer than {limit:.0f} s to open and was skipped."
             return lambda: self.document_failed.emit(doc_id, "error", text)
         self._requests.pop(token, None)
-        if kind == "render":
+        if kind == "render" and token in self._renders:
             key, segment = self._renders.pop(token)
             self._process.segments.give_back(segment)
             self._stuck_pages.add((key.doc_id, key.page))
             self.failed_renders += 1
             text = f"Page {key.page + 1} could not be drawn: it took longer than {limit:.0f} s."
             return lambda: self.page_failed.emit(key, text)
-        if kind == "info":
+        if kind == "info" and token in self._info_pages:
             doc_id, page = self._info_pages.pop(token)
             self._stuck_pages.add((doc_id, page))
             return lambda: self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
-        if kind == "find":
+        if kind == "find" and token in self._find_ids:
             doc_id, search_id = self._find_ids.pop(token)
             return lambda: self.find_done.emit(doc_id, search_id, [])
-        self._clip_ids.discard(token)  # type: ignore[arg-type]
-        return lambda: self.clip_done.emit(token, None)
+        if kind == "clip" and token in self._clip_ids:
+            self._clip_ids.discard(token)  # type: ignore[arg-type]
+            return lambda: self.clip_done.emit(token, None)
+        return lambda: None  # already answered or forgotten
 
     def _pump(self) -> None:
         while self._running and len(self._renders) < MAX_IN_FLIGHT:
