@@ -371,7 +371,8 @@ def _cmd_empty_trash(library, args) -> int:
 def _cmd_load_sample(library, args) -> int:
     from reader.importers.sample import load_sample
 
-    result = load_sample(library)
+    with _pdf_worker() as pool:  # the shipped PDFs are read as any other, as the window does
+        result = load_sample(library, extractor=pool.extract, thumbnailer=pool.thumbnails)
     print(result.describe())
     return EXIT_OK if not result.failed else EXIT_ERROR
 
