@@ -21,6 +21,7 @@ import pymupdf
 from reader.atomic import replacing
 from reader.errors import PdfError
 from reader.pdf.document import open_pdf, opened_pdf
+from reader.pdf.geometry import drawn_scale
 
 Rect = tuple[float, float, float, float]
 TITLE = "Reading List"  # the author of a mark when the caller names no one
@@ -225,4 +226,5 @@ def render_clip_png(doc: pymupdf.Document, page_number: int, rect: Rect, max_sid
     if clip.is_empty or clip.width < 1 or clip.height < 1:
         raise PdfError("The selected area is empty.")
     zoom = max(0.5, min(4.0, max_side_px / max(clip.width, clip.height)))
+    zoom = drawn_scale(clip.width, clip.height, zoom, 4 * max_side_px * max_side_px)  # a huge page's huge area
     return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False).tobytes("png")

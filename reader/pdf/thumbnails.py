@@ -34,7 +34,8 @@ def render_region_thumbnail(
         clip = pymupdf.Rect(rect) & pg.rect
         if clip.is_empty or clip.width < 1 or clip.height < 1:
             clip = pg.rect
-        zoom = max(0.05, min(8.0, max_side_px / max(clip.width, clip.height)))
+        # no lower bound: a figure on a page with a large /UserUnit may be kilometres wide
+        zoom = max(1e-6, min(8.0, max_side_px / max(clip.width, clip.height)))
         try:
             pix = pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
             data = pix.tobytes("png")

@@ -171,3 +171,24 @@ def test_a_search_and_the_page_sizes_stop_at_their_deadline(corpus):
         assert len(sizes) == doc.page_count and len(set(sizes)) == 1
     finally:
         doc.close()
+
+
+def test_a_figure_or_area_on_a_huge_page_is_drawn_small(tmp_path):
+    """With /UserUnit 1000 an area mark or figure region can be kilometres wide: its PNG stays small."""
+    from reader.pdf.annotations import render_clip_png
+    from reader.pdf.thumbnails import render_region_thumbnail
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.draw_rect(pymupdf.Rect(0, 0, 306, 396), color=None, fill=(0, 0, 0))
+    doc.xref_set_key(page.xref, "UserUnit", "1000")
+    doc.save(tmp_path / "unit.pdf")
+    doc.close()
+    render_region_thumbnail(tmp_path / "unit.pdf", 1, (0, 0, 300_000, 400_000), tmp_path / "thumb.png")
+    assert max(pymupdf.Pixmap(str(tmp_path / "thumb.png")).irect[2:]) == 320
+    doc, _info = open_document(str(tmp_path / "unit.pdf"), None)
+    try:
+        clip = pymupdf.Pixmap(render_clip_png(doc, 0, (0, 0, 300_000, 400_000)))
+        assert clip.width * clip.height <= 4 * 1200 * 1200 and clip.pixel(10, 10) == (0, 0, 0)
+    finally:
+        doc.close()
