@@ -11,8 +11,10 @@ Every request is bounded in time. The server answers in the order it was asked,
 so when it has said nothing for longer than the oldest waiting request may take
 (:data:`TIME_LIMITS`), that request is the one it is stuck on: the process is
 killed and restarted with the other documents, the stuck page is shown as "could
-not be drawn" and not asked for again, and every other tab goes on. A stuck
-request is not counted as a crash: it is never sent again, so it cannot loop.
+not be drawn" and asked for again only at under half that zoom, and every other
+tab goes on. A stuck request is not counted as a crash: it is not sent again, so
+it cannot loop.
+
 Huge pages are drawn within :data:`reader.pdf.geometry.MAX_RENDER_PIXELS`, lower
 where /dev/shm is small.
 """
@@ -75,7 +77,9 @@ class RenderClient(QObject):
         # the watchdog: what was asked and not yet answered, oldest first (req_id or ("open", doc_id))
         self._waiting: dict[object, tuple[str, float]] = {}
         self._last_heard = 0.0
-        self._stuck_pages: set[tuple[int, int]] = set()  # (doc_id, page) that took too long: never asked again
+        # (doc_id, page) -> the scale it took too long at: asked again only at under half that scale
+        # (zoomed out, or as a thumbnail); 0.0 when reading its words took too long: never asked again
+        self._stuck_pages: dict[tuple[int, int], float] = {}
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(WATCH_INTERVAL_MS)
         self._watchdog.timeout.connect(self._check_stuck)
@@ -179,7 +183,7 @@ class RenderClient(QObject):
         doc_id = doc_id if doc_id is not None else next(self._ids)
         self._docs[doc_id] = (str(path), password)
         self._infos.pop(doc_id, None)
-        self._stuck_pages = {p for p in self._stuck_pages if p[0] != doc_id}
+        self._stuck_pages = {p: s for p, s in self._stuck_pages.items() if p[0] != doc_id}
         self._track(("open", doc_id), "open")
         self._send(("open", doc_id, str(path), password, first_page))
         return doc_id
@@ -189,7 +193,7 @@ class RenderClient(QObject):
             return
         self._infos.pop(doc_id, None)
         self._waiting.pop(("open", doc_id), None)
-        self._stuck_pages = {p for p in self._stuck_pages if p[0] != doc_id}
+        self._stuck_pages = {p: s for p, s in self._stuck_pages.items() if p[0] != doc_id}
         self._queue.discard_document(doc_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
@@ -201,7 +205,7 @@ class RenderClient(QObject):
         """State every page ``owner`` wants now, most urgent first; replaces its previous wish."""
         busy = {key for key, _ in self._renders.values()}
         wanted = [k for k in keys if k not in busy and self.cache.get(k) is None and k.doc_id in self._infos
-                  and (k.doc_id, k.page) not in self._stuck_pages]
+                  and k.scale < self._stuck_pages.get((k.doc_id, k.page), float("inf")) / 2]
         self._queue.replace(id(owner), wanted, priority)
         self._pump()
 
@@ -282,13 +286,13 @@ class RenderClient(QObject):
         if kind == "render" and token in self._renders:
             key, segment = self._renders.pop(token)
             self._process.segments.give_back(segment)
-            self._stuck_pages.add((key.doc_id, key.page))
+            self._stuck_pages[(key.doc_id, key.page)] = min(key.scale, self._stuck_pages.get((key.doc_id, key.page), key.scale))
             self.failed_renders += 1
             text = f"Page {key.page + 1} could not be drawn: it took longer than {limit:.0f} s."
             return lambda: self.page_failed.emit(key, text)
         if kind == "info" and token in self._info_pages:
             doc_id, page = self._info_pages.pop(token)
-            self._stuck_pages.add((doc_id, page))
+            self._stuck_pages[(doc_id, page)] = 0.0
             return lambda: self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
         if kind == "find" and token in self._find_ids:
             doc_id, search_id = self._find_ids.pop(token)
