@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from reader.ui.dialogs.add_paper import AddPaperDialog
@@ -155,6 +156,8 @@ class LibraryCommands:
         self.refresh()
         if result.first is not None:
             self.show_paper_in_table(result.first)
+            if self.tabs.currentIndex() == 0:  # the welcome page and its button are gone: the list takes the keys
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.notify(result.describe())
 
     def show_paper_in_table(self, paper_id: int) -> None:
