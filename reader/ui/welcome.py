@@ -23,7 +23,8 @@ class WelcomePage(QWidget):
         title.setFont(font)
         text = QLabel(
             "Add the PDFs of papers you want to read (or drop them on this window), "
-            "type one in by hand, or start from a sample list of ICLR 2020 and 2021 papers."
+            "type one in by hand, or start from a sample list of ICLR 2020 and 2021 papers, "
+            "with two open-access papers you can read and mark up right away."
         )
         text.setWordWrap(True)
         # at most this wide, but narrower in a small window: it wraps onto more lines rather than being cut
