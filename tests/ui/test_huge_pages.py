@@ -54,3 +54,13 @@ def test_huge_page_is_drawn_scaled_down_without_errors(qtbot, open_tab, tmp_path
     inside = shot.pixelColor(int(x + min(w / 4, 200)), int(y + min(h / 4, 200)))
     assert inside.lightness() < 60, inside.name()  # black ink, drawn in place, not a blank or error page
     assert QColor(inside) != view.page_color(view.dark)
+
+
+def test_where_dev_shm_is_small_a_page_is_capped_lower(qapp, monkeypatch):
+    """Some containers give /dev/shm 64 MB, and writing past its end kills the writer (SIGBUS)."""
+    from reader.ui.viewer import render_client
+
+    monkeypatch.setattr(render_client, "shared_memory_room", lambda: 64 << 20)
+    assert render_client.RenderClient().max_pixels * 4 <= (64 << 20) // 4  # a quarter of it for one page
+    monkeypatch.setattr(render_client, "shared_memory_room", lambda: None)
+    assert render_client.RenderClient().max_pixels == MAX_RENDER_PIXELS
