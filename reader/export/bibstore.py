@@ -29,6 +29,12 @@ class StoredEntry:
     fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value with its braces/quotes), file order
     imported: dict  # library field -> value the importer derived (title, authors, year, ...)
     venue_field: str = ""  # "journal" | "booktitle" | "" : where the venue came from
+    # @string macros, so a re-export writes ``journal = jnl`` and ``@string{jnl = …}`` as the file had
+    # them: the fields that used a macro, as written (``jnl``, ``jan # " 1"``), the macros they use
+    # (name, value with its braces or quotes), and the file's @preamble texts (with their braces).
+    unresolved: tuple[tuple[str, str], ...] = ()
+    macros: tuple[tuple[str, str], ...] = ()
+    preambles: tuple[str, ...] = ()
 
 
 def _path(library: Library, paper_id: int) -> Path:
@@ -44,6 +50,9 @@ def save_entry(library: Library, paper_id: int, entry: StoredEntry) -> None:
     data = {"added_at": _stamp(paper), "type": entry.entry_type, "key": entry.key,
             "fields": [list(f) for f in entry.fields], "imported": entry.imported,
             "venue_field": entry.venue_field}
+    if entry.unresolved or entry.macros or entry.preambles:
+        data.update(unresolved=[list(f) for f in entry.unresolved], macros=[list(m) for m in entry.macros],
+                    preambles=list(entry.preambles))
     write_atomic(_path(library, paper_id), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
@@ -55,4 +64,6 @@ def load_entry(library: Library, paper: PaperDetail) -> StoredEntry | None:
     if data.get("added_at") != _stamp(paper):
         return None  # left over from a deleted paper whose id was reused
     return StoredEntry(data["type"], data["key"], tuple((k, v) for k, v in data["fields"]),
-                       data.get("imported", {}), data.get("venue_field", ""))
+                       data.get("imported", {}), data.get("venue_field", ""),
+                       tuple((k, v) for k, v in data.get("unresolved", [])),
+                       tuple((k, v) for k, v in data.get("macros", [])), tuple(data.get("preambles", [])))

@@ -1,10 +1,17 @@
-"""Export papers as BibTeX, with stable citation keys and every field an import brought in.
+"""Export papers as BibTeX (or biblatex, ``reader.export.biblatex``), with stable citation keys.
 
 Keys are ``lastname + year + first title word`` (``vaswani2017attention``), or the
 key the paper was imported with, so LaTeX documents keep compiling across
 exports. Clashes get ``b``, ``c``… in paper-id order, so the same library always
 gives the same keys. Output is deterministic: papers by id, fields in a fixed
 order (or the imported entry's own order), no timestamps.
+
+A field the library supplies (no stored entry, or edited since import) is written
+so that BibTeX reads what the user sees: names split with their suffix and
+organisations braced whole (``reader.export.names``), text escaped with maths kept
+(``reader.export.latex``), the entry type read from the venue (``reader.export.kinds``).
+An imported entry's untouched fields are written as they came, its ``@string``
+macros and ``@preamble`` included.
 """
 
 from __future__ import annotations
@@ -13,16 +20,37 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.export import kinds
 from reader.export.atomic import write_atomic
 from reader.export.bibstore import StoredEntry, load_entry
 from reader.export.filenames import _STOP_WORDS, _last_name, _words
+from reader.export.latex import to_latex
+from reader.export.names import Name, split_name
 from reader.library import Library, PaperDetail
 from reader.library.inside import inside_library
 
 Progress = Callable[[int, int, str], None]
-_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-            "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _VERBATIM = {"url", "doi", "eprint", "file"}  # URLs and identifiers are not LaTeX: no escaping
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between a ``.bib`` for BibTeX and one for biber/biblatex."""
+
+    name: str
+    ascii_only: bool  # classic BibTeX is 8-bit: accents as LaTeX commands; biber reads UTF-8
+    types: dict  # kind -> entry type
+    venue_fields: dict  # kind -> field the venue goes in
+    year_field: str
+    eprint_prefix: tuple[str, str]  # (field, value) naming arXiv
+
+
+BIBTEX = Dialect("bibtex", True,
+                 {kinds.ARTICLE: "article", kinds.PROCEEDINGS: "inproceedings", kinds.PREPRINT: "misc",
+                  kinds.OTHER: "misc"},
+                 {kinds.ARTICLE: "journal", kinds.PROCEEDINGS: "booktitle", kinds.PREPRINT: "howpublished",
+                  kinds.OTHER: "howpublished"},
+                 "year", ("archiveprefix", "arXiv"))
 
 
 @dataclass
@@ -39,23 +67,34 @@ class BibtexReport:
         return f"Exported {self.count} entr{'ies' if self.count != 1 else 'y'}{where}."
 
 
-def latex_escape(text: str) -> str:
-    return "".join(_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split()))
+def latex_escape(text: str, dialect: Dialect = BIBTEX) -> str:
+    return to_latex(text, ascii_only=dialect.ascii_only)
 
 
-def braced(name: str, value: str) -> str:
+def braced(name: str, value: str, dialect: Dialect = BIBTEX) -> str:
     """A field value in braces; LaTeX specials escaped unless the field is a URL or identifier."""
     if name in _VERBATIM:
         return "{" + value.strip().replace("{", "%7B").replace("}", "%7D") + "}"
-    return "{" + latex_escape(value) + "}"
+    return "{" + to_latex(value, ascii_only=dialect.ascii_only, protect_case=name == "title") + "}"
 
 
-def _authors(names: Sequence[str]) -> str:
-    parts = []
-    for name in names:
-        escaped = latex_escape(name)
-        parts.append("{" + escaped + "}" if " and " in f" {name.lower()} " else escaped)
-    return "{" + " and ".join(parts) + "}"
+def bibtex_name(name: Name, dialect: Dialect = BIBTEX) -> str:
+    """``von Last, Jr., First`` (BibTeX's three-part form); an organisation in one pair of braces."""
+    def esc(text: str) -> str:
+        out = to_latex(text, ascii_only=dialect.ascii_only)
+        return "{" + out + "}" if " and " in f" {text.lower()} " or "," in text else out
+
+    if name.literal:
+        return "{" + to_latex(name.literal, ascii_only=dialect.ascii_only) + "}"
+    last = " ".join(p for p in (esc(name.von) if name.von else "", esc(name.family)) if p)
+    if not name.given and not name.suffix:
+        return last
+    return ", ".join(p for p in (last, esc(name.suffix) if name.suffix else None, esc(name.given))
+                     if p is not None).rstrip()
+
+
+def _authors(names: Sequence[str], dialect: Dialect = BIBTEX) -> str:
+    return "{" + " and ".join(bibtex_name(split_name(n), dialect) for n in names if n.strip()) + "}"
 
 
 def citation_key(paper: PaperDetail) -> str:
@@ -73,33 +112,44 @@ def _library_values(library: Library, paper: PaperDetail) -> dict[str, object]:
             "tags": sorted(paper.tags, key=str.casefold)}
 
 
-def _encode(field: str, value: object) -> str:
+def _encode(field: str, value: object, dialect: Dialect = BIBTEX) -> str:
     if field == "author":
-        return _authors(value)  # type: ignore[arg-type]
-    if field == "year":
+        return _authors(value, dialect)  # type: ignore[arg-type]
+    if field in ("year", "date"):
         return str(value)
     if field == "keywords":
-        return braced(field, ", ".join(value))  # type: ignore[arg-type]
-    return braced(field, str(value))
+        return braced(field, ", ".join(value), dialect)  # type: ignore[arg-type]
+    return braced(field, str(value), dialect)
 
 
 _TARGETS = {"title": "title", "authors": "author", "year": "year", "doi": "doi", "url": "url",
             "summary": "abstract", "tags": "keywords"}
+_ORDER = ["author", "title", "booktitle", "journal", "journaltitle", "howpublished", "year", "date", "doi",
+          "eprint", "archiveprefix", "eprinttype", "url", "abstract", "keywords", "file"]
 
 
-def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | None) -> tuple[str, list[tuple[str, str]]]:
-    """(entry type, [(field, raw value)]) for one paper."""
+def paper_kind(paper: PaperDetail) -> str:
+    """The kind for a paper without an entry; a preprint with a venue ("arXiv preprint") is an article."""
+    kind = kinds.kind_of(paper.venue, paper.arxiv_id)
+    return kinds.ARTICLE if kind == kinds.PREPRINT and paper.venue.strip() else kind
+
+
+def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | None, dialect: Dialect = BIBTEX,
+                 *, macros: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """(entry type, [(field, raw value)]) for one paper; ``macros``: untouched fields as the file wrote them."""
     now = _library_values(library, paper)
     if stored is None:
-        entry_type = "inproceedings" if paper.venue else "misc"
-        venue_field = "booktitle" if entry_type == "inproceedings" else ""
+        kind = paper_kind(paper)
+        entry_type, venue_field, year_field = dialect.types[kind], dialect.venue_fields[kind], dialect.year_field
         fields: dict[str, str] = {}
         imported: dict = {}
     else:
-        entry_type, venue_field = stored.entry_type, stored.venue_field
-        fields = dict(stored.fields)
+        entry_type, fields = convert_entry(stored.entry_type, dict(stored.fields), dialect)
+        venue_field = _renamed(stored.venue_field, dialect) or (
+            "journal" if entry_type == "article" else "booktitle")
+        year_field = "date" if "date" in fields and "year" not in fields else "year"
         imported = stored.imported
-    targets = dict(_TARGETS, venue=venue_field or ("journal" if entry_type == "article" else "booktitle"))
+    targets = dict(_TARGETS, venue=venue_field, year=year_field)
     for name, target in targets.items():
         value = now[name]
         if stored is not None and _same(imported.get(name), value):
@@ -107,21 +157,54 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
         if value in (None, "", []):
             fields.pop(target, None)
         else:
-            fields[target] = _encode(target, value)
+            fields[target] = _encode(target, value, dialect)
     if stored is None or not _same(imported.get("arxiv_id"), now["arxiv_id"]):
         if now["arxiv_id"]:
             fields["eprint"] = braced("eprint", str(now["arxiv_id"]))
-            fields["archiveprefix"] = "{arXiv}"
+            fields[dialect.eprint_prefix[0]] = "{" + dialect.eprint_prefix[1] + "}"
         elif stored is not None:
             fields.pop("eprint", None)
     pdf = inside_library(library.home, paper.pdf_path, "pdfs") if paper.pdf_path else None  # never a path elsewhere
     if pdf is not None:
         fields["file"] = "{:" + str(pdf).replace(":", r"\:") + ":PDF}"
     if stored is None:
-        order = ["author", "title", "booktitle", "journal", "year", "doi", "eprint", "archiveprefix", "url",
-                 "abstract", "keywords", "file"]
-        return entry_type, [(k, fields[k]) for k in order if k in fields]
+        return entry_type, [(k, fields[k]) for k in _ORDER if k in fields]
+    if macros and stored.unresolved:
+        as_stored = dict(stored.fields)
+        for name, expression in stored.unresolved:
+            if name in fields and fields[name] == as_stored.get(name):
+                fields[name] = expression
     return entry_type, list(fields.items())
+
+
+# biblatex's names for BibTeX's fields and types (biber maps the old ones too, but biblatex
+# styles document these); classic BibTeX keeps the file's own.
+_BIBLATEX_FIELDS = {"journal": "journaltitle", "address": "location", "archiveprefix": "eprinttype",
+                    "primaryclass": "eprintclass", "school": "institution"}
+_BIBLATEX_TYPES = {"conference": ("inproceedings", ""), "techreport": ("report", "techreport"),
+                   "phdthesis": ("thesis", "phdthesis"), "mastersthesis": ("thesis", "mathesis"),
+                   "www": ("online", ""), "electronic": ("online", "")}
+
+
+def _renamed(field: str, dialect: Dialect) -> str:
+    return _BIBLATEX_FIELDS.get(field, field) if dialect.name == "biblatex" else field
+
+
+def convert_entry(entry_type: str, fields: dict[str, str], dialect: Dialect) -> tuple[str, dict[str, str]]:
+    """An imported entry in ``dialect``'s names: the same for BibTeX, biblatex's for biber."""
+    if dialect.name != "biblatex":
+        return entry_type, fields
+    converted = {}
+    for name, value in fields.items():
+        target = _renamed(name, dialect)
+        if target not in converted and not (target != name and target in fields):
+            converted[target] = value
+        elif name == target:
+            converted[target] = value
+    new_type, subtype = _BIBLATEX_TYPES.get(entry_type, (entry_type, ""))
+    if subtype and "type" not in converted:
+        converted["type"] = "{" + subtype + "}"
+    return new_type, converted
 
 
 def _same(before: object, now: object) -> bool:
@@ -161,23 +244,60 @@ def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> st
     return f"@{entry_type}{{{key},\n{body}\n}}\n" if fields else f"@{entry_type}{{{key}}}\n"
 
 
-def export_bibtex(library: Library, paper_ids: Sequence[int], out: Path | str | None = None, *,
-                  progress: Progress | None = None, is_cancelled: Callable[[], bool] = lambda: False
-                  ) -> BibtexReport:
-    """The ``.bib`` text for these papers; written atomically to ``out`` when given."""
+def macro_definitions(stored: dict[int, StoredEntry | None]) -> tuple[dict[str, str], set[int], list[str]]:
+    """The ``@string`` macros to write, the papers that may use theirs, and the ``@preamble`` texts.
+
+    Two imported files can define one macro name differently: the later paper's fields
+    are then written resolved, never under a macro that means something else.
+    """
+    definitions: dict[str, str] = {}
+    users: set[int] = set()
+    preambles: list[str] = []
+    for paper_id in sorted(stored):
+        entry = stored[paper_id]
+        if entry is None:
+            continue
+        for text in entry.preambles:
+            if text not in preambles:
+                preambles.append(text)
+        if not entry.unresolved:
+            continue
+        mine = {name.lower(): value for name, value in entry.macros}
+        if any(definitions.get(name, value) != value for name, value in mine.items()):
+            continue
+        definitions.update(mine)
+        users.add(paper_id)
+    return definitions, users, preambles
+
+
+def bib_text(library: Library, paper_ids: Sequence[int], dialect: Dialect, *, progress: Progress | None = None,
+             is_cancelled: Callable[[], bool] = lambda: False) -> tuple[str, int, bool]:
+    """(text, entries written, cancelled) for these papers in ``dialect``."""
     papers = [library.paper(pid) for pid in sorted(set(paper_ids))]
     stored = {p.id: load_entry(library, p) for p in papers}
     keys = assign_keys(papers, stored)
-    chunks = []
+    definitions, macro_users, preambles = macro_definitions(stored)
+    chunks = [f"@preamble{{{text}}}\n" for text in preambles]
+    chunks += [f"@string{{{name} = {value}}}\n" for name, value in definitions.items()]
     for index, paper in enumerate(papers):
         if is_cancelled():
-            return BibtexReport("", index, None, cancelled=True)
-        entry_type, fields = entry_fields(library, paper, stored[paper.id])
+            return "", index, True
+        entry_type, fields = entry_fields(library, paper, stored[paper.id], dialect,
+                                          macros=paper.id in macro_users)
         chunks.append(format_entry(entry_type, keys[paper.id], fields))
         if progress:
             progress(index + 1, len(papers), keys[paper.id])
-    text = "\n".join(chunks)
+    return "\n".join(chunks), len(papers), False
+
+
+def export_bibtex(library: Library, paper_ids: Sequence[int], out: Path | str | None = None, *,
+                  progress: Progress | None = None, is_cancelled: Callable[[], bool] = lambda: False,
+                  dialect: Dialect = BIBTEX) -> BibtexReport:
+    """The ``.bib`` text for these papers; written atomically to ``out`` when given."""
+    text, count, cancelled = bib_text(library, paper_ids, dialect, progress=progress, is_cancelled=is_cancelled)
+    if cancelled:
+        return BibtexReport("", count, None, cancelled=True)
     path = Path(out) if out is not None else None
     if path is not None:
         write_atomic(path, text)
-    return BibtexReport(text, len(papers), path)
+    return BibtexReport(text, count, path)
