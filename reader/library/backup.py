@@ -102,7 +102,7 @@ def backup_now(home: Path, keep: int | None = None) -> Path:
         _sqlite_copy(db_path, tmp)
         _fsync(tmp)
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_folder(folder)
     except (OSError, sqlite3.Error) as exc:
         _unlink(tmp)
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -254,7 +254,7 @@ def restore(home: Path, backup: Path | str) -> Path:
         for suffix in ("-wal", "-shm"):  # a stale WAL would be replayed onto the restored file
             _unlink(db_path.with_name(DB_NAME + suffix))
         os.replace(tmp, db_path)
-        _fsync_dir(home)
+        fsync_folder(home)
     except (OSError, sqlite3.Error) as exc:
         _unlink(tmp)
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -298,7 +298,8 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX: the directory entry is synced)."""
     if os.name == "nt":  # pragma: no cover
         return
     try:

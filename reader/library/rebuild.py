@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from reader.errors import LibraryError
 from reader.library import sidecars
+from reader.library.backup import fsync_folder
 
 MAX_ID = 2**63 - 1
 STATUSES = ("to_read", "reading", "read")
@@ -479,7 +480,7 @@ def _swap_in(home: Path, build: Path, db_name: str) -> Path | None:
                 if Path(f"{kept}{suffix}").exists():
                     os.replace(f"{kept}{suffix}", home / (db_name + suffix))
         raise
-    _fsync_folder(home)
+    fsync_folder(home)
     return kept
 
 
@@ -489,16 +490,3 @@ def _remove_database_files(path: Path) -> None:
             os.unlink(f"{path}{suffix}")
         except FileNotFoundError:
             pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
