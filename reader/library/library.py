@@ -270,20 +270,29 @@ class Library:
 
     def add_paper(self, fields: PaperFields, *, pdf_path: str = "", pdf_hash: str = "", page_count: int = 0,
                   captions: Iterable[CaptionRecord] = ()) -> int:
-        now = utcnow()
         with self._write() as conn:
-            paper_id = conn.exec_driver_sql(
-                "INSERT INTO paper (title, year, venue, summary, doi, arxiv_id, url, code_url, status, rating,"
-                " added_at, updated_at, pdf_path, pdf_hash, page_count)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (fields.title.strip() or "Untitled", fields.year, fields.venue, fields.summary, fields.doi,
-                 fields.arxiv_id, fields.url, fields.code_url, Status(fields.status).value, fields.rating,
-                 now, now, pdf_path, pdf_hash, page_count),
-            ).lastrowid
-            queries.write_authors(conn, paper_id, fields.authors)
-            queries.add_tags(conn, [paper_id], [normalise_tag(t) for t in fields.tags if normalise_tag(t)])
-            queries.write_captions(conn, paper_id, captions)
-            queries.reindex(conn, paper_id)
+            return self._insert_paper(conn, fields, pdf_path, pdf_hash, page_count, captions)
+
+    def add_papers(self, many: Sequence[PaperFields]) -> list[int]:
+        """Several papers in one transaction, so an import adds all of its entries or none of them."""
+        with self._write() as conn:
+            return [self._insert_paper(conn, fields) for fields in many]
+
+    def _insert_paper(self, conn: Connection, fields: PaperFields, pdf_path: str = "", pdf_hash: str = "",
+                      page_count: int = 0, captions: Iterable[CaptionRecord] = ()) -> int:
+        now = utcnow()
+        paper_id = conn.exec_driver_sql(
+            "INSERT INTO paper (title, year, venue, summary, doi, arxiv_id, url, code_url, status, rating,"
+            " added_at, updated_at, pdf_path, pdf_hash, page_count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (fields.title.strip() or "Untitled", fields.year, fields.venue, fields.summary, fields.doi,
+             fields.arxiv_id, fields.url, fields.code_url, Status(fields.status).value, fields.rating,
+             now, now, pdf_path, pdf_hash, page_count),
+        ).lastrowid
+        queries.write_authors(conn, paper_id, fields.authors)
+        queries.add_tags(conn, [paper_id], [normalise_tag(t) for t in fields.tags if normalise_tag(t)])
+        queries.write_captions(conn, paper_id, captions)
+        queries.reindex(conn, paper_id)
         return paper_id
 
     def add_pdf(self, source: Path, fields: PaperFields, *, page_count: int = 0,
