@@ -163,17 +163,17 @@ def _fingerprint(db_path: Path) -> tuple | None:
         return None
 
 
-def integrity_problem(db_path: Path, thorough: bool = True) -> str | None:
+def integrity_problem(db_path: Path, thorough: bool = True, uri: str | None = None) -> str | None:
     """``None`` when the database reads as sound, else what SQLite said. Read-only.
 
     ``thorough`` runs ``PRAGMA quick_check`` over every page: 2.3 s for a 330 MB
     library, so the app runs it after the window is up. Without it only the header
     and the schema are read (a few milliseconds), which catches a file that is not
-    a database at all or whose first pages are destroyed.
+    a database at all or whose first pages are destroyed. ``uri`` opens it another
+    way (``check`` in a read-only folder reads it immutable).
     """
-    db_path = Path(db_path)
     try:
-        conn = sqlite3.connect(readonly_uri(db_path), uri=True, timeout=10)
+        conn = sqlite3.connect(uri or readonly_uri(Path(db_path)), uri=True, timeout=10)
     except sqlite3.Error as exc:
         return str(exc)
     try:

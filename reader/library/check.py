@@ -81,7 +81,7 @@ def check_library(home: Path | str, fix: bool = False, *, hash_pdfs: bool = True
                                        "write there, so nothing was repaired.", path=str(home)))
         fix = False
     uri = _readable_uri(db_path) if report.read_only else None
-    problem = backup.integrity_problem(db_path) if uri is None else _integrity_problem(uri)
+    problem = backup.integrity_problem(db_path, uri=uri)
     if problem is not None:
         good = backup.newest_good_backup(home)
         hint = (f" Restore the newest good backup with: reading-list restore-backup {good.path}" if good
@@ -140,30 +140,12 @@ def _readable_uri(db_path: Path) -> str:
     missed by reading the main file as immutable.
     """
     uri = readonly_uri(db_path)
-    if _integrity_problem(uri, thorough=False) is None:
+    if backup.integrity_problem(db_path, thorough=False, uri=uri) is None:
         return uri
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return uri  # its unsaved changes cannot be read here; the integrity check says so
     return uri + "&immutable=1"
-
-
-def _integrity_problem(uri: str, thorough: bool = True) -> str | None:
-    """``backup.integrity_problem`` for a URI of our choosing."""
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=10)
-    except sqlite3.Error as exc:
-        return str(exc)
-    try:
-        if not thorough:
-            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            return None
-        rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.Error as exc:
-        return str(exc)
-    finally:
-        conn.close()
-    return None if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
 
 
 TIME_COLUMNS = (("paper", "id", ("added_at", "updated_at", "last_opened_at")),
