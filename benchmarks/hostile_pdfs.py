@@ -30,6 +30,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.reliability.pdf_makers import many_annotations  # noqa: E402
+
 HOSTILE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "hostile"
 HANG_GUARD_S = 200.0  # far past every limit of the app: reaching it means a hang
 RUNNER = """
@@ -263,25 +265,6 @@ def generated(folder: Path) -> list[Path]:
     doc.save(files[-1])
     files.append(many_annotations(folder / "gen__5000-annotations.pdf", 5000))
     return files
-
-
-def many_annotations(path: Path, count: int) -> Path:
-    """One page with ``count`` highlights, written as bare objects (PyMuPDF's add_*_annot is quadratic)."""
-    import pymupdf
-
-    doc = pymupdf.open()
-    page = doc.new_page()
-    page.insert_text((72, 72), "A page with many highlights")
-    xrefs = []
-    for i in range(count):
-        xref = doc.get_new_xref()
-        y = 60 + i % 700
-        doc.update_object(xref, f"<</Type/Annot/Subtype/Highlight/Rect[72 {y} 200 {y + 14}]"
-                                f"/QuadPoints[72 {y + 14} 200 {y + 14} 72 {y} 200 {y}]/C[1 1 0]/Contents(mark {i})>>")
-        xrefs.append(xref)
-    doc.xref_set_key(page.xref, "Annots", "[" + " ".join(f"{x} 0 R" for x in xrefs) + "]")
-    doc.save(path)
-    return path
 
 
 def main(argv: list[str]) -> int:

@@ -21,6 +21,7 @@ from reader.importers.pdf_files import import_pdfs
 from reader.library import Library
 from reader.library.check import check_library
 from tests.conftest import CORPUS, make_pdf
+from tests.reliability.pdf_makers import many_annotations
 
 TIME_BOUND_S = 20
 ROBUSTNESS = sorted((CORPUS / "robustness").glob("*.pdf")) if (CORPUS / "robustness").is_dir() else []
@@ -303,23 +304,6 @@ def test_cli_add_of_5000_annotations_is_bounded_and_says_so(library_home, tmp_pa
     with Library.open(library_home, lock=False) as lib:
         marks = lib.annotations(paper_id)
     assert sorted(m.comment for m in marks) == sorted(f"mark {i}" for i in range(500))  # the first 500, once each
-
-
-def many_annotations(path: Path, count: int) -> Path:
-    """One page with ``count`` highlights, written as bare objects (PyMuPDF's add_*_annot is quadratic)."""
-    doc = pymupdf.open()
-    page = doc.new_page()
-    page.insert_text((72, 72), "A page with many highlights")
-    xrefs = []
-    for i in range(count):
-        xref = doc.get_new_xref()
-        y = 60 + i % 700
-        doc.update_object(xref, f"<</Type/Annot/Subtype/Highlight/Rect[72 {y} 200 {y + 14}]"
-                                f"/QuadPoints[72 {y + 14} 200 {y + 14} 72 {y} 200 {y}]/C[1 1 0]/Contents(mark {i})>>")
-        xrefs.append(xref)
-    doc.xref_set_key(page.xref, "Annots", "[" + " ".join(f"{x} 0 R" for x in xrefs) + "]")
-    doc.save(path)
-    return path
 
 
 @pytest.mark.timeout(60)
