@@ -42,32 +42,114 @@ class BibEntry:
     key: str
     fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value)
     line: int  # 1-based line of the ``@type{`` in the file
+    inherited: tuple[tuple[str, str], ...] = ()  # from a crossref parent; used for the paper, not stored
 
     def raw(self, name: str) -> str:
-        return next((v for k, v in self.fields if k == name), "")
+        return next((v for k, v in (*self.fields, *self.inherited) if k == name), "")
+
+
+_MONTHS = {name[:3].lower(): "{" + name + "}" for name in (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December")}
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """``dtv # { and Walter de Gruyter}`` -> ``["dtv", "{ and Walter de Gruyter}"]`` (``#`` outside braces and quotes)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0 and (i == 0 or raw[i - 1] != "\\"):
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i].strip())
+            start = i + 1
+    parts.append(raw[start:].strip())
+    return parts
+
+
+def resolve_macros(raw: str, macros: dict[str, str]) -> str:
+    """A field value with ``@string`` macros and ``#`` joins resolved, as one braced value.
+
+    bibtexparser's ResolveStringReferencesMiddleware replaces a value that is one macro
+    but leaves ``Patterson # { and } # Arvind`` as it is, so JabRef's twente.bib gave one
+    author named "Patterson # and # Arvind # …". A value with no macro comes back unchanged.
+    """
+    parts = _split_concatenation(raw)
+    if len(parts) == 1 and (parts[0][:1] in ('{', '"') or parts[0].lower() not in macros):
+        return raw  # a plain value, a number, or month = dec (kept as the macro it is)
+    pieces = []
+    for part in parts:
+        if part[:1] in ("{", '"'):
+            pieces.append(part[1:-1] if len(part) >= 2 else "")
+        elif part.isdigit():
+            pieces.append(part)
+        else:
+            pieces.append(strip_enclosing(macros.get(part.lower(), _MONTHS.get(part.lower(), part))))
+    return "{" + "".join(pieces) + "}"
 
 
 def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
-    """Entries (``@string`` macros resolved, values raw) and one problem line per broken block."""
+    """Entries (``@string`` macros resolved, values raw) and one problem line per broken block.
+
+    Entries are kept whatever their citation key: Mendeley and Citavi leave keys empty, and
+    one file may use a key twice for two different works (JabRef's Schank:80), so neither
+    drops an entry. A field given twice keeps its first non-empty value, with a note.
+    """
     import bibtexparser
-    from bibtexparser.middlewares import ResolveStringReferencesMiddleware
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report failures ourselves
-    parsed = bibtexparser.parse_string(
-        text, parse_stack=[ResolveStringReferencesMiddleware(allow_inplace_modification=True)])
-    entries = [BibEntry(e.entry_type.lower(), e.key, tuple((f.key.lower(), str(f.value)) for f in e.fields),
-                        (e.start_line or 0) + 1) for e in parsed.entries]
+    parsed = bibtexparser.parse_string(text, parse_stack=[])
+    macros = {}
+    for string in parsed.strings:
+        macros[string.key.lower()] = resolve_macros(str(string.value), macros)
+    raw_entries: list[tuple[Entry, set[str]]] = [(e, set()) for e in parsed.entries]
     problems = []
     for block in parsed.failed_blocks:
         line = (block.start_line or 0) + 1
-        kind = type(block).__name__
-        head = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
-        if kind == "DuplicateBlockKeyBlock":
-            problems.append(f"line {line}: the citation key {getattr(block, 'key', '')!r} is used twice; "
-                            "this entry was skipped.")
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            raw_entries.append((block.ignore_error_block, set()))
+        elif isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            raw_entries.append((block.ignore_error_block, set(block.duplicate_keys)))
         else:
-            problems.append(f"line {line}: malformed entry {head!r} was skipped.")
-    return sorted(entries, key=lambda e: e.line), sorted(problems, key=lambda p: int(p.split()[1][:-1]))
+            head = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+            problems.append((line, f"line {line}: malformed entry {head!r} was skipped."))
+    entries = []
+    for entry, repeated in raw_entries:
+        line = (entry.start_line or 0) + 1
+        fields: dict[str, str] = {}
+        for f in entry.fields:
+            name = f.key.lower()
+            value = resolve_macros(str(f.value), macros)
+            if name not in fields or not strip_enclosing(fields[name]).strip():
+                fields[name] = value
+        if repeated:
+            names = ", ".join(sorted(k.lower() for k in repeated))
+            problems.append((line, f"line {line} ({entry.key}): the field {names} is given more than once; "
+                                   "the first value was kept."))
+        entries.append(BibEntry(entry.entry_type.lower(), entry.key, tuple(fields.items()), line))
+    entries.sort(key=lambda e: e.line)
+    by_key = {e.key.lower(): e for e in entries if e.key}
+    entries = [_with_parent(e, by_key) for e in entries]
+    return entries, [text for _, text in sorted(problems, key=lambda p: p[0])]
+
+
+def _with_parent(entry: BibEntry, by_key: dict[str, BibEntry]) -> BibEntry:
+    """The entry with what its ``crossref`` parent supplies (a proceedings' title becomes the booktitle)."""
+    parent_key = strip_enclosing(entry.raw("crossref")).strip().lower()
+    parent = by_key.get(parent_key)
+    if not parent_key or parent is None or parent is entry:
+        return entry
+    own = {name for name, _ in entry.fields}
+    inherited = []
+    for name, value in parent.fields:
+        target = "booktitle" if name == "title" else name
+        if target not in own and target not in ("crossref", "key", "ids", "file"):
+            inherited.append((target, value))
+    return BibEntry(entry.entry_type, entry.key, entry.fields, entry.line, tuple(inherited))
 
 
 def strip_enclosing(raw: str) -> str:
@@ -78,6 +160,7 @@ def strip_enclosing(raw: str) -> str:
 
 
 _DECODER = None
+_UNWRAP = re.compile(r"\\(?:mbox|hbox|text|textnormal|ensuremath)\s*\{")
 
 
 def latex_to_text(raw: str) -> str:
@@ -87,7 +170,7 @@ def latex_to_text(raw: str) -> str:
         from pylatexenc.latex2text import LatexNodes2Text
 
         _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-    inner = strip_enclosing(raw)
+    inner = _UNWRAP.sub("{", strip_enclosing(raw))  # pylatexenc drops \mbox{$\mu$} whole
     try:
         text = _DECODER.latex_to_text(inner)
     except Exception:  # pylatexenc is lenient, but never let one odd title stop an import
@@ -115,10 +198,12 @@ def split_authors(raw: str) -> tuple[str, ...]:
 
 def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFields, str]:
     """The paper an entry describes, and which field its venue came from."""
-    text = {name: latex_to_text(value) for name, value in entry.fields
+    every = (*entry.inherited, *entry.fields)  # the entry's own fields win over its crossref parent's
+    text = {name: latex_to_text(value) for name, value in every
             if name not in ("url", "doi", "eprint", "file", "author")}
-    plain = {name: strip_enclosing(value).strip() for name, value in entry.fields}
-    venue_field = next((f for f in ("journal", "booktitle") if text.get(f)), "")
+    plain = {name: strip_enclosing(value).strip() for name, value in every}
+    # biblatex names the journal "journaltitle"; 26 venues of the corpus were lost without it.
+    venue_field = next((f for f in ("journal", "journaltitle", "booktitle") if text.get(f)), "")
     year_match = re.search(r"\d{4}", plain.get("year", "") or plain.get("date", ""))
     arxiv = ""
     prefix = (plain.get("archiveprefix") or plain.get("eprinttype") or "").lower()
@@ -126,7 +211,9 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
         arxiv = arxiv_from_text(plain["eprint"]) or plain["eprint"]
     arxiv = arxiv or arxiv_from_text(plain.get("arxivid", "")) or arxiv_from_text(text.get("journal", "")) \
         or arxiv_from_text(plain.get("url", ""))
-    keywords = re.split(r"[;,]", text.get("keywords", ""))
+    # JabRef's groups and Mendeley's mendeley-tags are the user's own topics: tags, as keywords are.
+    keywords = [word for name in ("keywords", "groups", "mendeley-tags")
+                for word in re.split(r"[;,]", text.get(name, ""))]
     fields = PaperFields(
         title=text.get("title", ""),
         authors=split_authors(entry.raw("author")) if entry.raw("author") else (),
@@ -155,6 +242,8 @@ def file_candidates(raw: str, base: Path) -> list[Path]:
         if path:
             candidate = Path(path).expanduser()
             found.append(candidate if candidate.is_absolute() else base / candidate)
+            if len(parts) >= 3 and not candidate.is_absolute() and not re.match(r"[A-Za-z]:", path):
+                found.append(Path("/") / candidate)  # Mendeley: {:home/me/paper.pdf:pdf}, its leading / eaten
     return found
 
 
@@ -202,6 +291,8 @@ class _Context:
     base: Path
     tags: Sequence[str] = field(default_factory=tuple)
     link_files_anywhere: bool = False
+    pending: list = field(default_factory=list)  # (entry, fields, venue_field, report lines) to add at the end
+    lines: dict[int, int] = field(default_factory=dict)  # paper id -> line of its entry
 
 
 def _import_entry(ctx: _Context, entry: BibEntry) -> None:
@@ -216,20 +307,40 @@ def _import_entry(ctx: _Context, entry: BibEntry) -> None:
         return
     pdf = _linked_pdf(entry, ctx.base)
     left_out = pdf is not None and not ctx.link_files_anywhere and not beside_the_bib(pdf, ctx.base)
-    paper_id = _add(ctx, fields, None if left_out else pdf, where)
-    if paper_id is None:
-        return
+    notes = []
     if left_out:
-        ctx.report.problems.append(f"{where}: its PDF {pdf} {NOT_COPIED}; the paper was added without it.")
+        notes.append(f"{where}: its PDF {pdf} {NOT_COPIED}; the paper was added without it.")
     elif entry.raw("file") and pdf is None:
-        ctx.report.problems.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
-                                   "the paper was added without one.")
+        notes.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
+                     "the paper was added without one.")
+    if pdf is None or left_out:  # added with the others in one transaction at the end
+        ctx.index.add(-1 - len(ctx.pending), fields)
+        ctx.pending.append((entry, fields, venue_field, notes))
+        return
+    paper_id = _add(ctx, fields, pdf, where)
+    if paper_id is not None:
+        _added(ctx, entry, paper_id, fields, venue_field)
+
+
+def _added(ctx: _Context, entry: BibEntry, paper_id: int, fields: PaperFields, venue_field: str) -> None:
     imported = {"title": fields.title, "authors": list(fields.authors), "year": fields.year, "venue": fields.venue,
                 "doi": fields.doi, "arxiv_id": fields.arxiv_id, "url": fields.url, "summary": fields.summary,
                 "tags": sorted(ctx.library.paper(paper_id).tags, key=str.casefold)}
     save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field))
     ctx.index.add(paper_id, fields)
     ctx.report.added.append((paper_id, fields.title))
+    ctx.lines[paper_id] = entry.line
+
+
+def _add_pending(ctx: _Context) -> None:
+    """The entries without a PDF to copy, all in one transaction; then the report in file order."""
+    ids = ctx.library.add_papers([fields for _, fields, _, _ in ctx.pending])
+    for paper_id, (entry, fields, venue_field, notes) in zip(ids, ctx.pending):
+        ctx.report.problems.extend(notes)
+        _added(ctx, entry, paper_id, fields, venue_field)
+    ctx.report.added.sort(key=lambda added: ctx.lines.get(added[0], 0))
+    ctx.report.duplicates[:] = [re.sub(r"\(id -(\d+),", lambda m: f"(id {ids[int(m.group(1)) - 1]},", line)
+                                for line in ctx.report.duplicates]
 
 
 def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> int | None:
@@ -259,12 +370,17 @@ def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> in
 
 
 def _read_bib(path: Path) -> str:
+    return _read_bib_decoded(path).text
+
+
+def _read_bib_decoded(path: Path):
+    """The text in its own encoding (UTF-8, else charset-normalizer's guess: GBK is not Latin-1)."""
+    from reader.importers.detect import read_text
+
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return path.read_text(encoding="latin-1")  # old .bib files from Windows tools
-    except OSError as exc:
-        raise BibtexImportError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
+        return read_text(path)
+    except ReaderError as exc:
+        raise BibtexImportError(str(exc)) from exc
 
 
 def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (),
@@ -276,8 +392,11 @@ def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (
     Linked PDFs outside the ``.bib`` file's folder are copied only with ``link_files_anywhere``.
     """
     path = Path(path)
-    entries, problems = parse_bibtex(_read_bib(path))
-    report = ImportReport(source=path, problems=list(problems))
+    decoded = _read_bib_decoded(path)
+    entries, problems = parse_bibtex(decoded.text)
+    report = ImportReport(source=path, format="BibTeX", found=len(entries), problems=list(problems))
+    if decoded.guessed:
+        report.notes.append(f"{path.name} is not UTF-8; it was read as {decoded.encoding} (a guess).")
     ctx = _Context(library, DuplicateIndex.from_library(library), report, extractor, path.parent, tags,
                    link_files_anywhere)
     for index, entry in enumerate(entries):
@@ -287,4 +406,6 @@ def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (
         _import_entry(ctx, entry)
         if progress:
             progress(index + 1, len(entries), entry.key)
+    if not report.cancelled:
+        _add_pending(ctx)
     return report

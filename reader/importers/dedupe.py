@@ -16,7 +16,9 @@ from reader.library import Library, PaperFields, PaperQuery
 
 _ARXIV = re.compile(r"(?<![\w.])(?:arxiv[:\s/]*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
                     re.IGNORECASE)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+# Old Wiley (SICI) DOIs hold < and >, e.g. 10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P,
+# so those characters are allowed; a ">" with no "<" before it is the end of an <autolink> instead.
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"]+)", re.IGNORECASE)
 
 
 def arxiv_from_text(text: str) -> str:
@@ -30,8 +32,18 @@ def arxiv_from_text(text: str) -> str:
 
 
 def clean_doi(text: str) -> str:
+    """The DOI in ``text`` (a bare DOI, ``doi:``, a doi.org URL), whole even when it holds ``<>`` or ``()``."""
     match = _DOI.search(text or "")
-    return match.group(1).rstrip(".,;)]") if match else ""
+    if not match:
+        return ""
+    doi = match.group(1)
+    close = doi.find(">")
+    if close >= 0 and "<" not in doi[:close]:
+        doi = doi[:close]
+    doi = doi.rstrip(".,;]")
+    while doi.endswith(")") and doi.count(")") > doi.count("("):  # "(see doi:10.1/x)" but not "…(199803)"
+        doi = doi[:-1].rstrip(".,;]")
+    return doi
 
 
 def normalise_title(title: str) -> str:
@@ -44,8 +56,8 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self._doi: dict[str, tuple[int, str]] = {}
-        self._arxiv: dict[str, tuple[int, str]] = {}
-        self._title: dict[str, list[tuple[int | None, int, str]]] = {}
+        self._arxiv: dict[str, tuple[int, str, str]] = {}
+        self._title: dict[str, list[tuple[int | None, int, str, str]]] = {}
 
     @classmethod
     def from_library(cls, library: Library) -> DuplicateIndex:
@@ -60,10 +72,11 @@ class DuplicateIndex:
         if fields.doi:
             self._doi.setdefault(fields.doi.lower(), (paper_id, fields.title))
         if arxiv_from_text(f"arXiv:{fields.arxiv_id}"):
-            self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"), (paper_id, fields.title))
+            self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"),
+                                   (paper_id, fields.title, fields.doi.lower()))
         key = normalise_title(fields.title)
         if key:
-            self._title.setdefault(key, []).append((fields.year, paper_id, fields.title))
+            self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower()))
 
     def find(self, fields: PaperFields) -> str | None:
         """How the paper is already in the library ("'Title' (id 3, same DOI)"), or None."""
@@ -71,10 +84,15 @@ class DuplicateIndex:
             paper_id, title = self._doi[fields.doi.lower()]
             return f"{title!r} (id {paper_id}, same DOI)"
         arxiv = arxiv_from_text(f"arXiv:{fields.arxiv_id}") if fields.arxiv_id else ""
-        if arxiv and arxiv in self._arxiv:
-            paper_id, title = self._arxiv[arxiv]
+        # Two different DOIs are two papers, whatever else they share: a journal version and
+        # its conference version can cite one arXiv id, and "Editorial" recurs every year.
+        doi = fields.doi.lower()
+        if arxiv and arxiv in self._arxiv and not (doi and self._arxiv[arxiv][2] and doi != self._arxiv[arxiv][2]):
+            paper_id, title, _ = self._arxiv[arxiv]
             return f"{title!r} (id {paper_id}, same arXiv id)"
-        for year, paper_id, title in self._title.get(normalise_title(fields.title), ()):
+        for year, paper_id, title, other_doi in self._title.get(normalise_title(fields.title), ()):
+            if doi and other_doi and doi != other_doi:
+                continue
             if year is None or fields.year is None or year == fields.year:
                 return f"{title!r} (id {paper_id}, same title and year)"
         return None
@@ -85,15 +103,21 @@ class ImportReport:
     """What an import did, in sentences the CLI prints and the UI shows as they are."""
 
     source: Path | None = None
+    format: str = ""  # "BibTeX", "RIS", … as detected from the content
+    found: int | None = None  # entries the file holds, when known
     added: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth saying, nothing lost (a guessed encoding)
     pdfs_linked: int = 0
     cancelled: bool = False
 
     def summary(self) -> str:
         n = len(self.added)
         parts = [f"Added {n} paper{'s' if n != 1 else ''}"]
+        if self.found is not None:
+            what = f"{self.format} " if self.format and self.format != "list" else ""
+            parts[0] += f" ({self.found} {what}entr{'y' if self.found == 1 else 'ies'} found)"
         if self.pdfs_linked:
             parts.append(f"{self.pdfs_linked} with their PDF")
         if self.duplicates:
@@ -104,4 +128,4 @@ class ImportReport:
         return text + (" Cancelled before the end." if self.cancelled else "")
 
     def lines(self) -> list[str]:
-        return [self.summary(), *self.duplicates, *self.problems]
+        return [self.summary(), *self.notes, *self.duplicates, *self.problems]

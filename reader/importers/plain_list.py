@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.importers.dedupe import DuplicateIndex, ImportReport, arxiv_from_text, clean_doi
+from reader.importers.dedupe import ImportReport, arxiv_from_text, clean_doi
+from reader.importers.records import ImportedRecord, add_records
 from reader.library import Library, PaperFields
 
 _NUMBERED = re.compile(r"^\s{0,3}(\d{1,3})[.)]\s*(?=[^\s\d])(.+)$")
@@ -127,20 +128,7 @@ def import_plain_list(library: Library, source: Path | str, *, tags: Sequence[st
         except OSError as exc:
             raise ListImportError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
     items, problems = parse_plain_list(text, tags)
-    report = ImportReport(source=path, problems=problems)
-    index = DuplicateIndex.from_library(library)
-    for position, item in enumerate(items):
-        if is_cancelled():
-            report.cancelled = True
-            break
-        existing = index.find(item.fields)
-        if existing:
-            report.duplicates.append(f"line {item.line}: {item.fields.title!r} is already in the library as "
-                                     f"{existing}.")
-        else:
-            paper_id = library.add_paper(item.fields)
-            index.add(paper_id, item.fields)
-            report.added.append((paper_id, item.fields.title))
-        if progress:
-            progress(position + 1, len(items), item.fields.title)
+    report = ImportReport(source=path, format="list", found=len(items), problems=problems)
+    records = [ImportedRecord(item.line, "", item.fields) for item in items]
+    add_records(library, records, report, progress=progress, is_cancelled=is_cancelled)  # one transaction
     return report

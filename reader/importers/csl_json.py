@@ -1,0 +1,132 @@
+"""Reading CSL-JSON (Zotero, Pandoc, Mendeley exports) and Better BibTeX JSON (Zotero items).
+
+Both are JSON, so there is no parser to choose: ``json`` reads them and this module maps
+their fields. CSL-JSON is a list of items with ``author: [{family, given}]`` and
+``issued: {date-parts}``; Better BibTeX JSON is ``{"items": [...]}`` of Zotero items with
+``creators`` and a free-form ``date``. Titles may hold the small HTML Zotero allows
+(``<i>``, ``<sub>``); it is removed. Qt-free.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from reader.importers.dedupe import arxiv_from_text, clean_doi
+from reader.importers.records import ImportedRecord
+from reader.library import PaperFields
+
+_TAG = re.compile(r"</?(?:i|b|sub|sup|sc|span|em|strong)(?:\s[^>]*)?>", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _plain(text) -> str:
+    return " ".join(html.unescape(_TAG.sub("", str(text or ""))).split())
+
+
+def _load(text: str):
+    return json.loads(text.lstrip("\ufeff"))
+
+
+def parse_csl_json(text: str) -> tuple[list[ImportedRecord], list[str]]:
+    """CSL-JSON items (a list, or one item) as papers; a note per item without a title."""
+    data = _load(text)
+    items = data if isinstance(data, list) else [data]
+    return _records(items, csl_to_fields)
+
+
+def parse_zotero_json(text: str) -> tuple[list[ImportedRecord], list[str]]:
+    """Better BibTeX JSON (``{"items": [...]}``) or a bare list of Zotero items, as papers.
+
+    Notes and attachments are Zotero child items, not papers, and are left out.
+    """
+    data = _load(text)
+    items = data.get("items", []) if isinstance(data, dict) else data
+    items = [i for i in items if isinstance(i, dict) and i.get("itemType") not in ("note", "attachment")]
+    return _records(items, zotero_to_fields)
+
+
+def _records(items, convert) -> tuple[list[ImportedRecord], list[str]]:
+    records, problems = [], []
+    for position, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.append(f"item {position}: not a bibliography item; skipped.")
+            continue
+        fields = convert(item)
+        key = str(item.get("citation-key") or item.get("citationKey") or item.get("id") or "")
+        if not fields.title:
+            problems.append(f"item {position}" + (f" ({key})" if key else "") + ": no title; skipped.")
+            continue
+        records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or "")))
+    return records, problems
+
+
+def _csl_name(person: dict) -> str:
+    if person.get("literal"):
+        return _plain(person["literal"])
+    parts = [person.get("given", ""), person.get("non-dropping-particle", ""), person.get("family", "")]
+    name = " ".join(_plain(p) for p in parts if p)
+    return name + (", " + _plain(person["suffix"]) if person.get("suffix") else "")
+
+
+def _csl_year(date) -> int | None:
+    if isinstance(date, dict):
+        parts = date.get("date-parts") or []
+        if parts and parts[0] and str(parts[0][0]).lstrip("-").isdigit():
+            year = int(str(parts[0][0]))
+            return year if year > 0 else None
+        date = date.get("raw") or date.get("literal") or ""
+    match = _YEAR.search(str(date or ""))
+    return int(match.group(1)) if match else None
+
+
+def _tags(raw) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        words = re.split(r"[;,]", raw)
+    else:
+        words = [t.get("tag", "") if isinstance(t, dict) else str(t) for t in raw or []]
+    return tuple(dict.fromkeys(w.strip() for w in words if w and w.strip()))
+
+
+def csl_to_fields(item: dict) -> PaperFields:
+    url = str(item.get("URL") or "")
+    return PaperFields(
+        title=_plain(item.get("title")),
+        authors=tuple(n for n in (_csl_name(p) for p in item.get("author") or [] if isinstance(p, dict)) if n),
+        year=_csl_year(item.get("issued")),
+        venue=_plain(item.get("container-title") or item.get("event-title") or ""),
+        summary=_plain(item.get("abstract")),
+        doi=clean_doi(str(item.get("DOI") or "")),
+        arxiv_id=arxiv_from_text(url) or arxiv_from_text(str(item.get("number") or "")),
+        url=url,
+        tags=_tags(item.get("keyword")),
+    )
+
+
+def _zotero_name(creator: dict) -> str:
+    if creator.get("name"):
+        return _plain(creator["name"])
+    return " ".join(_plain(p) for p in (creator.get("firstName"), creator.get("lastName")) if p)
+
+
+def zotero_to_fields(item: dict) -> PaperFields:
+    """A Zotero item: authors are its ``author`` creators (editors only when it has no author)."""
+    creators = [c for c in item.get("creators") or [] if isinstance(c, dict)]
+    people = [c for c in creators if c.get("creatorType", "author") == "author"]
+    url = str(item.get("url") or "")
+    venue = next((item[k] for k in ("publicationTitle", "proceedingsTitle", "conferenceName", "bookTitle",
+                                    "websiteTitle", "blogTitle", "reporter", "court") if item.get(k)), "")
+    return PaperFields(
+        title=_plain(item.get("title")),
+        authors=tuple(n for n in (_zotero_name(c) for c in people) if n),
+        year=_csl_year(str(item.get("date") or "")),
+        venue=_plain(venue),
+        summary=_plain(item.get("abstractNote")),
+        doi=clean_doi(str(item.get("DOI") or "")) or clean_doi(" ".join(item.get("extra") or [])
+                                                               if isinstance(item.get("extra"), list)
+                                                               else str(item.get("extra") or "")),
+        arxiv_id=arxiv_from_text(url),
+        url=url,
+        tags=_tags(item.get("tags")),
+    )

@@ -1,0 +1,75 @@
+"""What every structured importer (RIS, CSL-JSON, Better BibTeX JSON) shares once parsed.
+
+Each parser turns its file into ``ImportedRecord``s; ``add_records`` checks them against
+the library (``DuplicateIndex``) and adds the new ones, so a duplicate is reported the
+same way whatever format it came in. Qt-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from reader.importers.dedupe import DuplicateIndex, ImportReport
+from reader.library import Library, PaperFields
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ImportedRecord:
+    line: int  # where the record starts in the file (1-based), or its position in a JSON array
+    key: str  # its citation key or id, for the report; may be empty
+    fields: PaperFields
+    kind: str = ""  # the format's own type (JOUR, article-journal, journalArticle)
+
+
+def display_name(name: str) -> str:
+    """``"Harrison, Warren"`` -> ``"Warren Harrison"``; ``"Valle-Delgado,J. J."`` too; others unchanged."""
+    name = " ".join(name.split())
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        return f"{first} {last}".strip() if last else first
+    if name.count(",") == 2:  # Last, Jr, First
+        last, junior, first = (part.strip() for part in name.split(","))
+        return f"{first} {last}, {junior}".strip()
+    return name
+
+
+def add_records(library: Library, records: Sequence[ImportedRecord], report: ImportReport, *,
+                tags: Sequence[str] = (), where_label: str = "line", progress: Progress | None = None,
+                is_cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Add each record that is not already in the library, all in one transaction.
+
+    Duplicates (of the library or of an earlier record in the same file) go to
+    ``report.duplicates``. Cancelling before the end adds nothing at all.
+    """
+    index = DuplicateIndex.from_library(library)
+    new: list[PaperFields] = []
+    for position, record in enumerate(records):
+        if is_cancelled():
+            report.cancelled = True
+            return
+        fields = record.fields
+        if tags:
+            fields = replace(fields, tags=tuple(dict.fromkeys([*fields.tags, *tags])))
+        where = f"{where_label} {record.line}" + (f" ({record.key})" if record.key else "")
+        existing = index.find(fields)
+        if existing:
+            report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")
+        else:
+            index.add(-1 - len(new), fields)  # a placeholder id until the transaction gives the real one
+            new.append(fields)
+        if progress:
+            progress(position + 1, len(records), fields.title)
+    ids = library.add_papers(new)
+    report.added.extend((paper_id, fields.title) for paper_id, fields in zip(ids, new))
+    _name_placeholders(report, ids)
+
+
+def _name_placeholders(report: ImportReport, ids: Sequence[int]) -> None:
+    """``(id -3, same DOI)`` in a duplicate line becomes the real id the paper was given."""
+    import re
+
+    report.duplicates[:] = [re.sub(r"\(id -(\d+),", lambda m: f"(id {ids[int(m.group(1)) - 1]},", line)
+                            for line in report.duplicates]

@@ -1,0 +1,78 @@
+"""Reading RIS files (EndNote, Scopus, Web of Science, ScienceDirect, PubMed exports).
+
+Parsing is rispy's (maintained, knows every tag RIS defines); this module only maps
+its fields to a paper. A RIS file where no record starts with ``TY`` has nothing to
+import and is refused as a whole, so no line becomes a junk paper. Qt-free.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.importers.dedupe import arxiv_from_text, clean_doi
+from reader.importers.records import ImportedRecord, display_name
+from reader.library import PaperFields
+
+_RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
+_VENUE_TAGS = ("journal_name", "alternate_title3", "alternate_title2", "alternate_title1", "secondary_title")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
+    """The papers of a RIS file, each with the line its ``TY`` is on, and a note per record skipped."""
+    import rispy
+
+    text = text.lstrip("\ufeff")
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _RECORD_START.finditer(text)]
+    if not starts:
+        return [], ["no record starts with a TY line, so the file holds no RIS records."]
+    try:
+        parsed = rispy.loads(text)
+    except Exception as exc:  # rispy raises plain IOError/ValueError on a broken file
+        return [], [f"the RIS file cannot be read: {exc}."]
+    records, problems = [], []
+    for number, item in enumerate(parsed):
+        line = starts[number] if number < len(starts) else starts[-1]
+        fields = ris_to_fields(item)
+        if not fields.title:
+            problems.append(f"line {line}: the record has no title and was skipped.")
+            continue
+        records.append(ImportedRecord(line, str(item.get("id", "") or ""), fields, _ris_type(item)))
+    return records, problems
+
+
+def _first(item: dict, *keys: str) -> str:
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if str(v).strip()), "")
+        if value and str(value).strip():
+            return " ".join(str(value).split())
+    return ""
+
+
+def _ris_type(item: dict) -> str:
+    return str(item.get("type_of_reference", "") or "").strip()
+
+
+def ris_to_fields(item: dict) -> PaperFields:
+    """rispy's dict -> our fields: AU then A1 as authors, the first year found in PY/Y1/DA."""
+    authors = [display_name(a) for key in ("authors", "first_authors") for a in item.get(key) or [] if a.strip()]
+    year = _YEAR.search(_first(item, "year", "publication_year", "date"))
+    doi = clean_doi(_first(item, "doi"))
+    urls = [u for u in item.get("urls") or [] if u.strip()]
+    if not doi:
+        doi = next((clean_doi(u) for u in urls if clean_doi(u)), "")
+    url = next((u for u in urls if u.startswith(("http://", "https://"))), "")
+    keywords = [k.strip() for k in item.get("keywords") or [] if k.strip()]
+    return PaperFields(
+        title=_first(item, "title", "primary_title", "translated_title", "short_title"),
+        authors=tuple(authors),
+        year=int(year.group(1)) if year else None,
+        venue=_first(item, *_VENUE_TAGS),
+        summary=_first(item, "abstract", "notes_abstract"),
+        doi=doi,
+        arxiv_id=next((arxiv_from_text(u) for u in urls if arxiv_from_text(u)), ""),
+        url=url,
+        tags=tuple(dict.fromkeys(keywords)),
+    )
