@@ -115,8 +115,7 @@ def _add_export_import_parsers(sub) -> None:
         f.add_argument("--tag", help="only papers with this tag")
         f.add_argument("--paper", type=int, action="append", default=[], metavar="ID",
                        help="only this paper (repeatable)")
-    p = sub.add_parser("import", help="import BibTeX/biblatex, RIS, CSL-JSON, Better BibTeX JSON or a plain list "
-                                      "of papers (the format is read from the content)")
+    p = sub.add_parser("import", help="import a .bib file or a plain list of papers (.txt, .md)")
     p.add_argument("file", type=Path)
     p.add_argument("--tag", action="append", default=[], help="tag to give every imported paper (repeatable)")
     p.add_argument("--link-files-anywhere", action="store_true",
@@ -476,19 +475,17 @@ def _cmd_export(library, args) -> int:
 
 
 def _cmd_import(library, args) -> int:
-    from reader.importers import detect
-    from reader.importers.any_format import import_file
-    from reader.importers.bibtex import NOT_COPIED
+    from reader.importers.bibtex import NOT_COPIED, import_bibtex
+    from reader.importers.plain_list import import_plain_list
 
     if not args.file.is_file():
         raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
-    fmt, _ = detect.sniff(args.file)  # by content, not by name; refuses (exit 1) anything we cannot read
-    if fmt == detect.BIBTEX:
+    if args.file.suffix.lower() == ".bib":
         with _pdf_worker() as pool:  # linked PDFs are read in the bounded child, as by add
-            report = import_file(library, args.file, tags=args.tag, extractor=pool.extract,
-                                 link_files_anywhere=args.link_files_anywhere)
+            report = import_bibtex(library, args.file, tags=args.tag, extractor=pool.extract,
+                                   link_files_anywhere=args.link_files_anywhere)
     else:
-        report = import_file(library, args.file, tags=args.tag)
+        report = import_plain_list(library, args.file, tags=args.tag)
     for paper_id, _ in report.added:
         print(paper_id)
     for line in report.lines():

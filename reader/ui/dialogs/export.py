@@ -1,4 +1,4 @@
-"""File > Export…: Markdown notes or BibTeX for a selection, a tag or the whole library.
+"""File > Export…: Markdown notes, BibTeX, biblatex, RIS or CSL-JSON for a selection, a tag or the library.
 
 The export itself (``reader.export``) runs on the ``work`` lane of the
 :class:`TaskRunner`, so a large library never freezes the window; the dialog
@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from reader.export import ExportScope, resolve_scope
+from reader.export.formats import FILE_TYPES
 from reader.library import Library
 from reader.ui.tasks import TaskRunner
 
 MARKDOWN, BIBTEX = "markdown", "bibtex"
 IMPORTABLE = (".bib", ".txt", ".md")
-_KEYS = {MARKDOWN: "export/markdown_dir", BIBTEX: "export/bibtex_file"}
+_KEYS = {MARKDOWN: "export/markdown_dir", BIBTEX: "export/bibtex_file",
+         **{fmt: f"export/{fmt}_file" for fmt in FILE_TYPES if fmt != BIBTEX}}
 
 
 class ExportDialog(QDialog):
@@ -63,9 +65,11 @@ class ExportDialog(QDialog):
         self.running = False
 
         self.markdown_radio = QRadioButton("&Markdown notes (one .md per paper, with figures and annotations)")
-        self.bibtex_radio = QRadioButton("&BibTeX (.bib)")
+        self.format_radios = {MARKDOWN: self.markdown_radio,
+                              **{fmt: QRadioButton(label) for fmt, (label, _, _) in FILE_TYPES.items()}}
+        self.bibtex_radio = self.format_radios[BIBTEX]
         self._format_group = QButtonGroup(self)
-        for button in (self.markdown_radio, self.bibtex_radio):
+        for button in self.format_radios.values():
             self._format_group.addButton(button)
         self.selection_radio = QRadioButton(f"&Selected papers ({len(self._selected)})")
         self.selection_radio.setEnabled(bool(self._selected))
@@ -98,8 +102,8 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         formats = QVBoxLayout()
-        formats.addWidget(self.markdown_radio)
-        formats.addWidget(self.bibtex_radio)
+        for button in self.format_radios.values():
+            formats.addWidget(button)
         form.addRow("Format:", formats)  # the radio buttons carry their own mnemonics
         scope = QVBoxLayout()
         scope.addWidget(self.selection_radio)
@@ -126,15 +130,16 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
         self._step.connect(self._on_step)
-        self.markdown_radio.toggled.connect(self._format_changed)
+        for button in self.format_radios.values():
+            button.toggled.connect(lambda checked: checked and self._format_changed())
         start_format = fmt or str(settings.value("export/format", MARKDOWN))
-        (self.bibtex_radio if start_format == BIBTEX else self.markdown_radio).setChecked(True)
+        self.format_radios.get(start_format, self.markdown_radio).setChecked(True)
         self._format_changed()
 
     # State -----------------------------------------------------------------
 
     def format(self) -> str:
-        return MARKDOWN if self.markdown_radio.isChecked() else BIBTEX
+        return next((fmt for fmt, button in self.format_radios.items() if button.isChecked()), MARKDOWN)
 
     def scope(self) -> ExportScope:
         if self.selection_radio.isChecked():
@@ -151,7 +156,8 @@ class ExportDialog(QDialog):
         remembered = str(self._settings.value(_KEYS[fmt], "") or "")
         if not remembered:
             home = Path.home()
-            remembered = str(home / "Reading List notes") if fmt == MARKDOWN else str(home / "reading-list.bib")
+            remembered = (str(home / "Reading List notes") if fmt == MARKDOWN
+                          else str(home / f"reading-list{FILE_TYPES[fmt][1]}"))
         self.target_edit.setText(remembered)
 
     def _browse(self) -> None:
@@ -159,9 +165,10 @@ class ExportDialog(QDialog):
         if self.format() == MARKDOWN:
             chosen = QFileDialog.getExistingDirectory(self, "Export notes to folder", _nearest_existing(text))
         else:
-            typed = Path(text.strip() or "reading-list.bib")
+            _, suffix, file_filter = FILE_TYPES[self.format()]
+            typed = Path(text.strip() or f"reading-list{suffix}")
             start = str(Path(_nearest_existing(str(typed.parent))) / typed.name)
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export BibTeX", start, "BibTeX (*.bib)")
+            chosen, _ = QFileDialog.getSaveFileName(self, f"Export {file_filter.split(' (')[0]}", start, file_filter)
         if chosen:
             self.target_edit.setText(chosen)
 
@@ -190,9 +197,9 @@ class ExportDialog(QDialog):
                 from reader.export.markdown import export_markdown
 
                 return export_markdown(library, ids, target, progress=step, is_cancelled=cancelled)
-            from reader.export.bibtex import export_bibtex
+            from reader.export.formats import EXPORTERS
 
-            return export_bibtex(library, ids, target, progress=step, is_cancelled=cancelled)
+            return EXPORTERS[fmt](library, ids, target, progress=step, is_cancelled=cancelled)
 
         self._runner.run(work, self._done, self._error, lane="work")
 
@@ -208,8 +215,8 @@ class ExportDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         self.running = running
-        for widget in (self.export_button, self.browse_button, self.target_edit, self.markdown_radio,
-                       self.bibtex_radio, self.selection_radio, self.tag_radio, self.library_radio, self.tag_combo):
+        for widget in (self.export_button, self.browse_button, self.target_edit, *self.format_radios.values(),
+                       self.selection_radio, self.tag_radio, self.library_radio, self.tag_combo):
             widget.setEnabled(not running)
         if not running:
             self.selection_radio.setEnabled(bool(self._selected))
