@@ -89,6 +89,11 @@ class ExtractionPool:
         """Run ``"package.module:function"(*args)`` in the worker process (``path`` names it in errors)."""
         return self._call(path, timeout_s, doing, _call_named, name, *args)
 
+    def page_texts(self, path: Path) -> tuple[str, ...]:
+        """The text of each page, for the full-text index (see reader.pdf.page_text)."""
+        return self.call(path, "reader.pdf.page_text:read_page_texts", str(path),
+                         timeout_s=EXTRACT_TIMEOUT_S, doing="to have its text read")
+
     def annotations(self, path: Path) -> list[dict]:
         """The annotations another viewer left in the PDF (see reader.pdf.annotations)."""
         return self.call(path, "reader.pdf.annotations:read_pdf_annotations", str(path),

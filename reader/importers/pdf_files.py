@@ -219,7 +219,8 @@ def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Ext
             extraction = extractor(readable)
         fields = fields_from_extraction(extraction, path, tags)
         outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
-                                  captions=captions_from_extraction(extraction), sha256=digest)
+                                  captions=captions_from_extraction(extraction), sha256=digest,
+                                  page_texts=getattr(extraction, "page_texts", None))
         return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title,
                              warnings=tuple(getattr(extraction, "warnings", ())))
     except ReaderError as exc:
@@ -274,6 +275,8 @@ def reextract(library: Library, paper_id: int, extractor: Extractor = default_ex
         changes["url"] = fields.url
     library.update_paper(paper_id, user_edit=False, **{k: v for k, v in changes.items() if v})
     library.set_captions(paper_id, captions_from_extraction(extraction))
+    if getattr(extraction, "page_texts", None) is not None:
+        library.set_page_texts(paper_id, extraction.page_texts, pdf_hash=paper.pdf_hash)
     if thumbnailer is not None:
         add_thumbnails(library, paper_id, thumbnailer)
     return True

@@ -22,12 +22,13 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from reader.errors import LibraryError, NotFoundError
-from reader.library import backup, queries, sidecars
+from reader.library import backup, fulltext, queries, sidecars
 from reader.library.db import enable_wal, make_engine
 from reader.library.identity import copy_atomically, sha256_file
 from reader.library.inside import inside_library
 from reader.library.lock import LibraryLock
 from reader.library.migrations import migrate
+from reader.library.search import parse_query
 from reader.library.status import Status
 from reader.library.records import (
     ANNOTATION_KINDS,
@@ -269,9 +270,13 @@ class Library:
     # Adding ------------------------------------------------------------------
 
     def add_paper(self, fields: PaperFields, *, pdf_path: str = "", pdf_hash: str = "", page_count: int = 0,
-                  captions: Iterable[CaptionRecord] = ()) -> int:
+                  captions: Iterable[CaptionRecord] = (), page_texts: Sequence[str] | None = None) -> int:
+        """Record a paper; ``page_texts`` (one per page of its PDF) go into the full-text index with it."""
         with self._write() as conn:
-            return self._insert_paper(conn, fields, pdf_path, pdf_hash, page_count, captions)
+            paper_id = self._insert_paper(conn, fields, pdf_path, pdf_hash, page_count, captions)
+            if page_texts is not None and pdf_hash:
+                fulltext.store_page_texts(conn, paper_id, pdf_hash, page_texts)
+            return paper_id
 
     def add_papers(self, many: Sequence[PaperFields]) -> list[int]:
         """Several papers in one transaction, so an import adds all of its entries or none of them."""
@@ -296,7 +301,8 @@ class Library:
         return paper_id
 
     def add_pdf(self, source: Path, fields: PaperFields, *, page_count: int = 0,
-                captions: Iterable[CaptionRecord] = (), sha256: str | None = None) -> AddOutcome:
+                captions: Iterable[CaptionRecord] = (), sha256: str | None = None,
+                page_texts: Sequence[str] | None = None) -> AddOutcome:
         """Copy the PDF into the library (named by its content hash) and record the paper.
 
         The same bytes already in the library give back the existing paper, restored
@@ -321,7 +327,7 @@ class Library:
                 raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
         try:
             paper_id = self.add_paper(fields, pdf_path=relative, pdf_hash=digest, page_count=page_count,
-                                      captions=captions)
+                                      captions=captions, page_texts=page_texts)
         except BaseException:
             if copied:  # no paper owns the copy: take it back, so the library is as it was
                 try:
@@ -503,6 +509,54 @@ class Library:
             queries.mark_touched(conn, [paper_id])
         return True
 
+    # The papers' own text ----------------------------------------------------------
+
+    def set_page_texts(self, paper_id: int, texts: Sequence[str] | None, *, pdf_hash: str | None = None) -> str | None:
+        """Replace the paper's pages in the full-text index; ``None`` records its PDF as unreadable.
+
+        ``pdf_hash`` names the file the text was read from: when the paper's PDF has
+        changed since, nothing is stored (the newer file is read in its turn).
+        Returns the outcome stored (``indexed``, ``no_text``, ``unreadable``), or None.
+        """
+        with self._write() as conn:
+            row = conn.exec_driver_sql("SELECT pdf_hash FROM paper WHERE id = ?", (paper_id,)).first()
+            if row is None:
+                raise NotFoundError(f"There is no paper with id {paper_id}.")
+            if not row[0] or (pdf_hash is not None and pdf_hash != row[0]):
+                return None
+            if texts is None:
+                fulltext.mark_unreadable(conn, paper_id, row[0])
+                return "unreadable"
+            return fulltext.store_page_texts(conn, paper_id, row[0], texts)
+
+    def page_texts(self, paper_id: int) -> dict[int, str]:
+        """The indexed text of the paper's pages, by page number (pages without text are left out)."""
+        with self._read() as conn:
+            return fulltext.page_texts(conn, paper_id)
+
+    def body_text_outcome(self, paper_id: int) -> str | None:
+        """``indexed``, ``no_text`` (a scan: search cannot see into it), ``unreadable``, or None (not read yet)."""
+        with self._read() as conn:
+            return fulltext.body_outcome(conn, paper_id)
+
+    def body_hits(self, paper_ids: Sequence[int], text: str) -> dict[int, fulltext.BodyHit]:
+        """Where the search ``text`` matched each paper's own pages: the best page and a snippet.
+
+        Papers whose pages do not match are left out. Meant for the rows on screen.
+        """
+        parsed = parse_query(text)
+        with self._read() as conn:
+            return fulltext.body_hits(conn, paper_ids, parsed.body, parsed.words)
+
+    def papers_to_index(self, limit: int = 50) -> list[tuple[int, str, str]]:
+        """``(id, pdf_path, pdf_hash)`` of papers whose PDF has not been read for the full-text index."""
+        with self._read() as conn:
+            return fulltext.papers_to_index(conn, limit)
+
+    def index_progress(self) -> fulltext.IndexProgress:
+        with self._read() as conn:
+            return fulltext.index_progress(conn)
+
     # Annotations ---------------------------------------------------------------
 
     def annotations(self, paper_id: int) -> list[AnnotationRecord]:
@@ -591,6 +645,7 @@ class Library:
             queries.mark_touched(conn, [paper_id for paper_id, _ in doomed])
             for paper_id, _ in doomed:
                 conn.exec_driver_sql("DELETE FROM paper_fts WHERE rowid = ?", (paper_id,))
+                fulltext.remove_page_texts(conn, paper_id)
                 conn.exec_driver_sql("DELETE FROM paper WHERE id = ?", (paper_id,))
             conn.exec_driver_sql("DELETE FROM author WHERE id NOT IN (SELECT author_id FROM paper_author)")
             still_used = {r[0] for r in conn.exec_driver_sql("SELECT pdf_path FROM paper WHERE pdf_path != ''")}

@@ -139,3 +139,27 @@ class SidecarPending(SQLModel, table=True):
 
     paper_id: int = Field(primary_key=True)
     token: str = Field(primary_key=True)
+
+
+class PageText(SQLModel, table=True):
+    """One page's text, zlib-compressed; ``id`` is ``paper_id << 16 | page`` (migration 6).
+
+    Its searchable index is the contentless FTS5 table ``page_fts``, which SQLModel
+    does not declare.
+    """
+
+    __tablename__ = "page_text"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: bytes
+
+
+class BodyText(SQLModel, table=True):
+    """Which PDF a paper's pages were indexed from, and how it went (migration 6)."""
+
+    __tablename__ = "body_text"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    pdf_hash: str
+    pages: int
+    outcome: str  # indexed | no_text (a scan without a text layer) | unreadable

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -29,40 +30,112 @@ SORT_COLUMNS = {
 
 
 def paper_ids(conn: Connection, query: PaperQuery, offset: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of the papers the query shows, in its order, from ``offset``; at most ``limit`` of them.
+
+    With words typed, papers come in three tiers, each in the query's order: the
+    words in the title, authors or tags; elsewhere in what the library holds on the
+    paper (summary, notes, captions, marks); then only in the paper's own pages.
+    A tier is only run when the window reaches it, so the first page of a common
+    word costs one FTS walk, as before the page index.
+    """
     parsed = parse_query(query.text)
-    where, params = _conditions(conn, query, parsed)
-    direction = "DESC" if query.descending else "ASC"
-    sort = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"])
-    if parsed.fts and sort == SORT_COLUMNS["added"]:
-        # FTS5 walks a match in rowid order and stops after one page.
-        source, order_by = "paper_fts f", f"f.rowid {direction}"
-    elif parsed.fts:
-        source, order_by = "paper_fts f JOIN paper p ON p.id = f.rowid", f"{sort} {direction}, p.id {direction}"
-    else:
-        # "added" is insertion order, i.e. the id, which the primary key gives for free.
-        source = "paper p"
-        order_by = f"p.id {direction}" if sort == SORT_COLUMNS["added"] else f"{sort} {direction}, p.id {direction}"
-    key = "f.rowid" if parsed.fts else "p.id"
-    sql = f"SELECT {key} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order_by}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [row[0] for row in conn.exec_driver_sql(sql, tuple(params))]
+    if not parsed.fts:
+        return _run_ids(conn, _plain_tier(conn, query, parsed), offset, limit)
+    found: list[int] = []
+    skip = offset
+    for tier in _tiers(conn, query, parsed):
+        if limit is not None and len(found) >= limit:
+            break
+        if skip:
+            before = _run_count(conn, tier, skip)
+            if before < skip:
+                skip -= before
+                continue
+        found += _run_ids(conn, tier, skip, None if limit is None else limit - len(found))
+        skip = 0
+    return found
 
 
 def count(conn: Connection, query: PaperQuery, at_most: int | None = None) -> int:
     """How many papers the query shows; with ``at_most``, counting stops there."""
     parsed = parse_query(query.text)
-    where, params = _conditions(conn, query, parsed)
-    source = "paper_fts f" if parsed.fts else "paper p"
-    key = "f.rowid" if parsed.fts else "p.id"
-    sql = f"SELECT {key} FROM {source} WHERE {' AND '.join(where)}"
+    if not parsed.fts:
+        return _run_count(conn, _plain_tier(conn, query, parsed), at_most)
+    total = 0
+    for tier in _tiers(conn, query, parsed):
+        total += _run_count(conn, tier, None if at_most is None else at_most - total)
+        if at_most is not None and total >= at_most:
+            break
+    return total
+
+
+_LEADING = "{title authors tags}"
+
+
+class _Tier:
+    """One SELECT of paper ids: ``key`` from ``source`` where ``where``, in ``order``."""
+
+    def __init__(self, key: str, source: str, where: list[str], params: list[object], order: str) -> None:
+        self.key, self.source, self.where, self.params, self.order = key, source, where, params, order
+
+    def sql(self) -> str:
+        return f"SELECT {self.key} FROM {self.source} WHERE {' AND '.join(self.where) or '1'}"
+
+
+def _run_ids(conn: Connection, tier: _Tier, offset: int, limit: int | None) -> list[int]:
+    sql = f"{tier.sql()} ORDER BY {tier.order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    elif offset:
+        sql += f" LIMIT -1 OFFSET {int(offset)}"
+    return [row[0] for row in conn.exec_driver_sql(sql, tuple(tier.params))]
+
+
+def _run_count(conn: Connection, tier: _Tier, at_most: int | None) -> int:
+    sql = tier.sql()
     if at_most is not None:
         sql += f" LIMIT {int(at_most)}"
-    return conn.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql})", tuple(params)).scalar_one()
+    return conn.exec_driver_sql(f"SELECT COUNT(*) FROM ({sql})", tuple(tier.params)).scalar_one()
 
 
-def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery) -> tuple[list[str], list[object]]:
-    """WHERE terms for either ``paper p`` or ``paper_fts f``.
+def _sort(query: PaperQuery) -> tuple[str, str]:
+    direction = "DESC" if query.descending else "ASC"
+    return SORT_COLUMNS.get(query.sort, SORT_COLUMNS["added"]), direction
+
+
+def _plain_tier(conn: Connection, query: PaperQuery, parsed: ParsedQuery) -> _Tier:
+    """No words typed: papers straight from their table."""
+    where, params = _conditions(conn, query, parsed)
+    sort, direction = _sort(query)
+    # "added" is insertion order, i.e. the id, which the primary key gives for free.
+    order = f"p.id {direction}" if sort == SORT_COLUMNS["added"] else f"{sort} {direction}, p.id {direction}"
+    return _Tier("p.id", "paper p", where, params, order)
+
+
+def _tiers(conn: Connection, query: PaperQuery, parsed: ParsedQuery) -> list[_Tier]:
+    sort, direction = _sort(query)
+    tiers = []
+    for match in (f"{_LEADING} : ({parsed.fts})", f"({parsed.fts}) NOT ({_LEADING} : ({parsed.fts}))"):
+        where, params = _conditions(conn, query, parsed, match)
+        if sort == SORT_COLUMNS["added"]:
+            # FTS5 walks a match in rowid order and stops after one page.
+            tiers.append(_Tier("f.rowid", "paper_fts f", where, params, f"f.rowid {direction}"))
+        else:
+            tiers.append(_Tier("f.rowid", "paper_fts f JOIN paper p ON p.id = f.rowid", where, params,
+                               f"{sort} {direction}, p.id {direction}"))
+    if parsed.body:
+        where, params = _conditions(conn, query, replace(parsed, fts=""))
+        where += ["p.id IN (SELECT rowid >> 16 FROM page_fts WHERE page_fts MATCH ?)",
+                  "p.id NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"]
+        params += [parsed.body, parsed.fts]
+        order = f"p.id {direction}" if sort == SORT_COLUMNS["added"] else f"{sort} {direction}, p.id {direction}"
+        tiers.append(_Tier("p.id", "paper p", where, params, order))
+    return tiers
+
+
+def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery, match: str | None = None
+                ) -> tuple[list[str], list[object]]:
+    """WHERE terms for either ``paper p`` or ``paper_fts f`` (``match``, else the typed words, against it).
 
     With a text query every paper condition becomes a test of the FTS rowid against
     a (small, indexed) set of paper ids, so SQLite never has to join each match to
@@ -98,7 +171,7 @@ def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery) -> tup
         on_paper(f"year {op} ?", year)
     if fts:
         where.append("paper_fts MATCH ?")
-        params.append(parsed.fts)
+        params.append(match or parsed.fts)
     return where, params
 
 

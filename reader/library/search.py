@@ -21,6 +21,8 @@ class ParsedQuery:
     tags: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     years: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    body: str = ""  # the same words as an expression for the page index (see body_expression)
+    words: tuple[str, ...] = ()  # every word typed, for marking them in a snippet
 
 
 MAX_FILTERS = 50  # SQLite refuses an expression deeper than 1000; nobody needs 50 different tags at once
@@ -33,6 +35,7 @@ def parse_query(text: str) -> ParsedQuery:
     tags: list[str] = []
     statuses: list[str] = []
     years: list[tuple[str, int]] = []
+    groups: list[list[str]] = []
     for token in _split(text):
         match = _FILTER.match(token)
         if match:
@@ -50,7 +53,24 @@ def parse_query(text: str) -> ParsedQuery:
         words = _WORD.findall(token)
         if words:
             terms.append('"' + " ".join(words) + '"*')
-    return ParsedQuery(" AND ".join(_unique(terms)), _unique(tags), _unique(statuses), _unique(years))
+            groups.append(words)
+    words = tuple(dict.fromkeys(w for group in groups for w in group))
+    return ParsedQuery(" AND ".join(_unique(terms)), _unique(tags), _unique(statuses), _unique(years),
+                       body_expression(groups), words)
+
+
+def body_expression(groups: list[list[str]]) -> str:
+    """The typed words as an FTS5 expression for the papers' page text.
+
+    As for the other fields, each word is a prefix, except a last word of one
+    letter, which is matched whole: every page has a word starting with "a", and
+    the page index keeps no one-letter prefixes (migration 6).
+    """
+    terms = []
+    for words in groups:
+        star = "*" if len(words[-1]) > 1 else ""
+        terms.append('"' + " ".join(words) + '"' + star)
+    return " AND ".join(_unique(terms))
 
 
 def _unique(items: list) -> tuple:

@@ -18,6 +18,7 @@ import pymupdf
 from reader.pdf.captions import CaptionHit, choose, find_captions
 from reader.pdf.document import opened_pdf
 from reader.pdf.metadata import PaperMetadata, extract_metadata, sane_info_title
+from reader.pdf.page_text import bounded, text_of_lines
 from reader.pdf.regions import Candidate, Layout, PageRegions, page_marks
 from reader.pdf.text import Line, PageContent, body_font_size, read_page, vocabulary
 from reader.pdf.thumbnails import render_region_thumbnail
@@ -54,6 +55,7 @@ class Extraction:
     page_count: int
     has_text_layer: bool
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    page_texts: tuple[str, ...] = field(default_factory=tuple)  # for the library's full-text index
 
 
 def _round(rect: Rect | None) -> Rect | None:
@@ -92,6 +94,7 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
         metadata = PaperMetadata()
         warnings.append("metadata could not be read")
     vocab = vocabulary(pages)
+    page_texts = bounded([text_of_lines(lines, vocab) for lines in pages]) if has_text else ()
     hits: list[CaptionHit] = []
     for number, lines in enumerate(pages):
         try:
@@ -124,6 +127,7 @@ def extract_document(doc: pymupdf.Document) -> Extraction:
         page_count=doc.page_count,
         has_text_layer=has_text,
         warnings=tuple(warnings),
+        page_texts=page_texts,
     )
 
 
