@@ -4,15 +4,18 @@ Titles come from PDFs and BibTeX and can hold anything: quotes, colons, ``#``,
 newlines, tabs, emoji, control characters. Rather than decide when quoting is
 needed, every string is double-quoted and every character YAML 1.1 or 1.2 could
 read differently is escaped, so the result is valid YAML whatever the input.
-Numbers are plain integers, lists are block sequences, nothing else is emitted.
+Numbers are plain integers, lists are block sequences, and dates are plain
+``2024-03-01`` (unquoted, so Obsidian and Logseq type them as dates, not text);
+nothing else is emitted.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 
-Value = str | int | None | Sequence[str]
+Value = str | int | None | datetime.date | Sequence[str]
 
 _NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0",
           "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
@@ -81,6 +84,8 @@ def emit(fields: Iterable[tuple[str, Value]]) -> str:
             lines.append(f"{key}: {'true' if value else 'false'}")
         elif isinstance(value, int):
             lines.append(f"{key}: {value}")
+        elif isinstance(value, datetime.date):
+            lines.append(f"{key}: {value.isoformat()}")
         elif isinstance(value, str):
             lines.append(f"{key}: {quote(value)}")
         else:

@@ -10,6 +10,7 @@ Images go to ``assets/`` beside the notes so the folder can be moved as a whole.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from reader.export.atomic import ExportError, ensure_folder, write_atomic
-from reader.export.escape import markdown_text
+from reader.export.bibstore import load_entry
+from reader.export.escape import markdown_text, web_links
 from reader.export.filenames import paper_slug
 from reader.export.frontmatter import emit, read_int, split_front_matter
 from reader.export.merge import merge_body, merge_front
@@ -30,8 +32,9 @@ TEMPLATE_NAME = "markdown-template.md"
 ASSETS = "assets"
 PDF_DIR, THUMBNAIL_DIR = "pdfs", "thumbnails"
 ID_KEY = "reading_list_id"
-OWNED_KEYS = {ID_KEY, "title", "authors", "year", "venue", "doi", "arxiv", "url", "code_url", "tags",
-              "status", "added", "updated"}
+OWNED_KEYS = {ID_KEY, "title", "authors", "year", "venue", "doi", "arxiv", "url", "urls", "code_url", "tags",
+              "status", "added", "updated", "aliases"}
+USER_WINS = {"aliases"}  # written on the first export; a note whose aliases the user wrote keeps theirs
 Progress = Callable[[int, int, str], None]
 
 
@@ -98,14 +101,68 @@ def _day(moment) -> str | None:
     return moment.date().isoformat() if moment else None
 
 
-def front_matter(paper: PaperDetail) -> str:
+def vault_tag(tag: str) -> str:
+    """``tag`` as a tag Obsidian and Logseq accept: ``machine learning`` -> ``machine-learning``.
+
+    Obsidian tags hold letters, digits, ``_``, ``-`` and ``/`` (nesting) and need one
+    character that is not a digit. So white space and every other character become
+    ``-`` (runs of them one ``-``, none at either end), ``//`` becomes ``/``, and a
+    tag of digits alone gets a leading ``_`` (``2020`` -> ``_2020``). "" when nothing is left.
+    """
+    text = unicodedata.normalize("NFC", tag or "")
+    text = "".join(ch if ch.isalnum() or ch in "_/" else "-" for ch in text)
+    text = re.sub(r"-{2,}", "-", re.sub(r"/{2,}", "/", text))
+    text = "/".join(part.strip("-") for part in text.split("/"))
+    text = re.sub(r"/{2,}", "/", text).strip("/-")
+    if text and not any(not ch.isdigit() for ch in text):
+        text = "_" + text
+    return text
+
+
+def vault_tags(tags) -> list[str]:
+    return list(dict.fromkeys(t for t in (vault_tag(tag) for tag in sorted(tags, key=str.casefold)) if t))
+
+
+def short_title(title: str, stored_short: str = "") -> str:
+    """The imported entry's ``shorttitle``, else a name before a colon ("BERT: Pre-training…" -> "BERT").
+
+    Only a name-like head counts (a capital past a word's first letter, or a digit: BERT,
+    S2ORC, GPT-3), so "Attention: …" does not make every ``[[Attention]]`` link this paper.
+    """
+    if stored_short.strip():
+        return " ".join(stored_short.split())
+    head, colon, rest = " ".join(title.split()).partition(": ")
+    name_like = any(any(c.isupper() or c.isdigit() for c in word[1:]) for word in head.split())
+    if colon and rest and 1 <= len(head.split()) <= 3 and len(head) <= 40 and name_like:
+        return head
+    return ""
+
+
+def aliases(paper: PaperDetail, stored_short: str = "") -> list[str]:
+    title = " ".join(paper.title.split())
+    return list(dict.fromkeys(a for a in (title, short_title(title, stored_short)) if a))
+
+
+def front_matter(paper: PaperDetail, stored_short: str = "") -> str:
+    links = web_links(paper.url)
     return "---\n" + emit([
-        (ID_KEY, paper.id), ("title", paper.title), ("authors", list(paper.authors)), ("year", paper.year),
-        ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", _web_only(paper.url)),
-        ("code_url", _web_only(paper.code_url)), ("tags", sorted(paper.tags, key=str.casefold)),
+        (ID_KEY, paper.id), ("title", paper.title), ("aliases", aliases(paper, stored_short)),
+        ("authors", list(paper.authors)), ("year", paper.year),
+        ("venue", paper.venue), ("doi", paper.doi), ("arxiv", paper.arxiv_id), ("url", links[0] if links else ""),
+        *([("urls", links)] if len(links) > 1 else []),
+        ("code_url", _web_only(paper.code_url)), ("tags", vault_tags(paper.tags)),
         ("status", paper.status.value.replace("_", "-")),
-        ("added", _day(paper.added_at)), ("updated", _day(paper.updated_at)),
+        ("added", paper.added_at.date() if paper.added_at else None),
+        ("updated", paper.updated_at.date() if paper.updated_at else None),
     ]) + "\n---\n"
+
+
+def _stored_short_title(library: Library, paper: PaperDetail) -> str:
+    stored = load_entry(library, paper)
+    raw = dict(stored.fields).get("shorttitle", "") if stored else ""
+    from reader.export.reference import _plain
+
+    return _plain(raw) if raw else ""
 
 
 def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -114,11 +171,14 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
     app_link = f"reading-list://open?paper={paper.id}"
     # Every value from the paper is text (escaped) or a web link (checked); see reader/export/escape.py.
     authors = ", ".join(paper.authors)
+    links = web_links(paper.url)
     fields = {
         "id": paper.id, "title": markdown_text(" ".join(paper.title.split())), "authors": markdown_text(authors),
         "year": paper.year or "", "venue": markdown_text(paper.venue),
         "doi": markdown_text(paper.doi), "doi_link": doi_link(paper.doi),
-        "arxiv": markdown_text(paper.arxiv_id), "url": web_link(paper.url), "code_url": web_link(paper.code_url),
+        "arxiv": markdown_text(paper.arxiv_id), "url": links[0] if links else "",
+        "urls": [{"link": link, "label": "Paper" if n == 1 else f"Paper {n}"} for n, link in enumerate(links, 1)],
+        "code_url": web_link(paper.code_url),
         "tags": markdown_text(", ".join(sorted(paper.tags, key=str.casefold))),
         "status": paper.status.label, "added": _day(paper.added_at) or "unknown",
         "updated": _day(paper.updated_at) or "unknown", "app_link": app_link,
@@ -157,7 +217,7 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
             "app_link": f"{app_link}&page={mark.page}", "pdf_link": _pdf_uri(library, paper, mark.page),
         })
     notes = "\n\n".join(n.body.strip("\n") for n in paper.notes if n.body.strip())
-    context = dict(fields, front_matter=front_matter(paper), paper=fields,
+    context = dict(fields, front_matter=front_matter(paper, _stored_short_title(library, paper)), paper=fields,
                    summary=markdown_text(paper.summary.strip()),
                    captions=captions, figures=bool(captions), notes=notes, annotations=annotations,
                    annotations_heading=bool(annotations))
@@ -187,7 +247,7 @@ def render_note(template: Template, context: dict[str, Any], old_text: str | Non
         old_text = old_text.replace("\r\n", "\n")
         blocks = [s for s in segments if s.kind == "block"]
         if front is not None:
-            front, body = merge_front(old_text, front, OWNED_KEYS)
+            front, body = merge_front(old_text, front, OWNED_KEYS, USER_WINS)
         else:
             body = old_text
         text = (front or "") + merge_body(body, blocks)

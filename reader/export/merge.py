@@ -76,12 +76,20 @@ def _drop_separator(result: list[Segment]) -> None:
         result[-1] = Segment("text", result[-1].text[:-1])
 
 
-def merge_front(old_text: str, new_front: str, owned_keys: set[str]) -> tuple[str, str]:
-    """(front matter, old body): our keys from ``new_front``, then the user's own keys as they were."""
+def merge_front(old_text: str, new_front: str, owned_keys: set[str],
+                user_wins: set[str] = frozenset()) -> tuple[str, str]:
+    """(front matter, old body): our keys from ``new_front``, then the user's own keys as they were.
+
+    A key in ``user_wins`` (``aliases``) is ours only until the note has one: then the note's is kept.
+    """
     split = split_front_matter(old_text)
     if split is None:
         return new_front, old_text
     entries, body = split
+    theirs = {key: raw for key, raw in entries if key in user_wins}
+    ours = split_front_matter(new_front) if theirs else None
+    if ours is not None:  # the note's own value, in our key's place
+        new_front = "---\n" + "\n".join(theirs.get(key, raw) for key, raw in ours[0]) + "\n---\n"
     extra = [raw for key, raw in entries if key not in owned_keys]
     if not extra:
         return new_front, body

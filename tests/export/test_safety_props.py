@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -38,7 +38,8 @@ def test_hostile_titles_give_valid_yaml(title):
     data = _load(front_matter(_paper(title, authors=(title,), tags=(title, "x"))))
     expected = title.replace("\ud800", "\ufffd")
     assert data["title"] == expected and data["venue"] == expected and data["authors"] == [expected]
-    assert data["reading_list_id"] == 7 and data["year"] == 2020 and data["added"] == "2024-03-01"
+    assert data["reading_list_id"] == 7 and data["year"] == 2020 and data["added"] == date(2024, 3, 1)
+    assert data["aliases"][:1] == ([" ".join(expected.split())] if expected.split() else [])
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,7 +55,7 @@ def test_any_text_round_trips_through_yaml_and_our_own_reader(text):
 
 def test_front_matter_is_read_back_for_re_export():
     entries, body = split_front_matter(front_matter(_paper("a: b\nc")) + "body\n")
-    assert [k for k, _ in entries][:3] == ["reading_list_id", "title", "authors"] and body == "body\n"
+    assert [k for k, _ in entries][:4] == ["reading_list_id", "title", "aliases", "authors"] and body == "body\n"
 
 
 @settings(max_examples=400, deadline=None)
