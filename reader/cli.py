@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trash", action="store_true", help="list the Trash instead")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("search", help="full-text search over titles, authors, summaries, tags, notes, captions")
+    p = sub.add_parser("search", help="full-text search over titles, authors, summaries, tags, notes, captions,"
+                                      " annotations and the papers' own text")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
 
@@ -276,17 +277,25 @@ def _cmd_add(library, args) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _rows_out(library, ids: list[int], as_json: bool) -> int:
+def _rows_out(library, ids: list[int], as_json: bool, hits: dict | None = None) -> int:
+    """One line per paper; with ``hits`` (a search), a second line with the page its text matched on."""
     from reader.library import paper_json
 
     rows = library.paper_rows(ids)
     if as_json:
-        print(json.dumps([paper_json(r) for r in rows], ensure_ascii=False, indent=2))
+        objects = [paper_json(r) for r in rows]
+        if hits is not None:
+            for obj in objects:
+                hit = hits.get(obj["id"])
+                obj["body_hit"] = {"page": hit.page, "snippet": hit.snippet} if hit else None
+        print(json.dumps(objects, ensure_ascii=False, indent=2))
         return EXIT_OK
     for r in rows:
         tags = f"  [{', '.join(r.tags)}]" if r.tags else ""
         year = f" ({r.year})" if r.year else ""
         print(printable(f"{r.id:>5}  {r.status.label:<8}  {r.title}{year}{tags}"))
+        if hits and r.id in hits:
+            print(printable(f"{'':>5}  {hits[r.id].describe()}"))
     return EXIT_OK
 
 
@@ -302,7 +311,7 @@ def _cmd_search(library, args) -> int:
     from reader.library import PaperQuery
 
     ids = library.query_ids(PaperQuery(text=args.query, sort="added", descending=False))
-    return _rows_out(library, ids, args.json)
+    return _rows_out(library, ids, args.json, hits=library.body_hits(ids, args.query))
 
 
 def _cmd_show(library, args) -> int:
