@@ -172,3 +172,27 @@ def test_a_real_paper_is_found_by_a_phrase_from_inside_it(lib, corpus):
     hit = lib.body_hits([outcome.paper_id], "property graph directed edges")[outcome.paper_id]
     assert hit.page == 2
     assert "directed edges" in hit.snippet
+
+
+def test_the_command_line_search_prints_the_page_and_words_of_a_body_hit(library_home, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    pdf = paper_pdf(tmp_path / "a.pdf", "Learning Without Labels", {
+        7: "Our results show the contrastive loss stays stable under heavy augmentation."})
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), *args],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    paper_id = int(run("add", str(pdf)).strip())
+    lines = run("search", "contrastive loss").splitlines()
+    assert lines[0].split()[0] == str(paper_id)
+    assert lines[1].strip().startswith("p. 7: ")
+    assert "contrastive loss stays stable" in lines[1]
+    [found] = json.loads(run("search", "contrastive loss", "--json"))
+    assert found["body_hit"]["page"] == 7
+    assert json.loads(run("search", "learning", "--json"))[0]["body_hit"] is None
