@@ -28,6 +28,7 @@ from reader.errors import ReaderError
 from reader.importers.extraction_pool import ExtractionPool
 from reader.library import Library, PaperQuery, Status
 from reader.ui import commands, tab_session, window_state
+from reader.ui.body_indexer import BodyIndexer, IndexProgressView
 from reader.ui.detail.pane import DetailPane
 from reader.ui.drop_overlay import DropOverlay
 from reader.ui.import_job import ImportJob, ImportProgress
@@ -116,6 +117,11 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.progress = ImportProgress()
         self.progress.cancel_requested.connect(self.import_job.cancel)
         self.statusBar().addPermanentWidget(self.progress)
+        self.body_indexer = BodyIndexer(library, self.runner, self.extraction_pool, self)
+        self.index_progress = IndexProgressView()
+        self.body_indexer.progress.connect(self.index_progress.step)
+        self.body_indexer.finished.connect(self.index_progress.done)
+        self.statusBar().addPermanentWidget(self.index_progress)
 
         self.search = QLineEdit(placeholderText="Search titles, authors, tags, notes, captions…")
         self.search.setClearButtonEnabled(True)
@@ -135,6 +141,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         if not (last and self.table.select_paper(last)) and self.model.rowCount():
             self.table.select_paper(self.model.paper_id(0))
         QTimer.singleShot(0, self, lambda: tab_session.restore(self))  # once the event loop runs, not while building
+        self.body_indexer.start_later()
 
     # Actions and menus ---------------------------------------------------------------
 
@@ -504,6 +511,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.detail.notes.flush()
         self.save_state()
         self.import_job.cancel()
+        self.body_indexer.cancel()
         self.runner.wait(15_000)
         super().closeEvent(event)
 
@@ -514,6 +522,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             if viewer.annotations is not None:
                 viewer.annotations.shutdown()
         self.import_job.cancel()
+        self.body_indexer.cancel()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()
         if self._owns_render_client and self._render_client is not None:

@@ -237,6 +237,7 @@ class PaperOpening:
                                 "(its content differs), so it was not attached.")
             return
         tab.set_pdf_path(self.library.pdf_file(paper_id))
+        self.body_indexer.start()  # a paper that had no PDF before gets its pages indexed
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

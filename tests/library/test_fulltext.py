@@ -196,3 +196,26 @@ def test_the_command_line_search_prints_the_page_and_words_of_a_body_hit(library
     [found] = json.loads(run("search", "contrastive loss", "--json"))
     assert found["body_hit"]["page"] == 7
     assert json.loads(run("search", "learning", "--json"))[0]["body_hit"] is None
+
+
+def test_catching_up_reads_each_due_paper_once_and_marks_a_broken_pdf(lib, tmp_path):
+    from reader.importers.body_index import index_pending
+    from reader.library.fulltext import IndexProgress
+
+    good = lib.add_pdf(paper_pdf(tmp_path / "good.pdf", "Due Paper On Lemurs", {2: "Lemurs sing at dawn."}),
+                       PaperFields(title="Due Paper On Lemurs")).paper_id
+    broken_source = tmp_path / "broken.pdf"
+    broken_source.write_bytes(b"%PDF-1.7\n" + b"garbage" * 50)
+    broken = lib.add_pdf(broken_source, PaperFields(title="Broken")).paper_id
+    gone = lib.add_pdf(paper_pdf(tmp_path / "gone.pdf", "Gone Paper", {2: "Lemurs again."}),
+                       PaperFields(title="Gone Paper")).paper_id
+    lib.pdf_file(gone).unlink()
+    seen: list[IndexProgress] = []
+
+    assert index_pending(lib, progress=seen.append) == 2
+    assert titles(lib, "lemurs") == ["Due Paper On Lemurs"]
+    assert lib.body_text_outcome(broken) == "unreadable"
+    assert lib.body_text_outcome(good) == "indexed"
+    assert seen[-1] == IndexProgress(3, 2)
+    assert [p[0] for p in lib.papers_to_index()] == [gone]  # tried again next time, once the file is back
+    assert index_pending(lib) == 0

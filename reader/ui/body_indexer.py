@@ -1,0 +1,97 @@
+"""Indexing the text of papers added before the full-text index, in the background.
+
+After an upgrade every paper with a PDF is read once (reader.importers.body_index),
+through the extraction process, so the window never waits on PyMuPDF; the status
+bar shows how far it has got, and search finds each paper's pages as soon as they
+are stored.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+
+from reader.importers.body_index import index_pending
+from reader.importers.extraction_pool import ExtractionPool
+from reader.library import Library
+from reader.library.fulltext import IndexProgress
+from reader.ui.tasks import TaskRunner
+
+START_DELAY_MS = 1500  # after the window is up, so start-up itself does no extra work
+
+
+class BodyIndexer(QObject):
+    """Signals: ``progress(IndexProgress)`` while it works, ``finished(int)`` with how many papers were read."""
+
+    progress = Signal(object)
+    finished = Signal(int)
+
+    def __init__(self, library: Library, runner: TaskRunner, pool: ExtractionPool, parent=None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._runner = runner
+        self._pool = pool
+        self._cancel = threading.Event()
+        self._again = False
+        self.running = False
+
+    def start_later(self, delay_ms: int = START_DELAY_MS) -> None:
+        QTimer.singleShot(delay_ms, self, self.start)
+
+    def start(self) -> None:
+        """Index what is due; when already running, look again once this run ends (a PDF was just relinked)."""
+        if self._cancel.is_set():
+            return
+        if self.running:
+            self._again = True
+            return
+        self.running = True
+        self._again = False
+
+        def work() -> int:
+            if self._library.index_progress().remaining == 0:
+                return 0
+            return index_pending(self._library, self._pool.page_texts, progress=self.progress.emit,
+                                 is_cancelled=self._cancel.is_set)
+
+        self._runner.run(work, self._done, self._failed, lane="work")
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _done(self, count: int) -> None:
+        self.running = False
+        self.finished.emit(count)
+        if self._again:
+            self.start()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.finished.emit(0)
+
+
+class IndexProgressView(QWidget):
+    """The status-bar face of a :class:`BodyIndexer`: "Indexing the papers' text: 120 of 2,000"."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(120)
+        self.bar.setTextVisible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.hide()
+
+    def step(self, progress: IndexProgress) -> None:
+        self.bar.setRange(0, max(1, progress.papers_with_pdf))
+        self.bar.setValue(progress.indexed)
+        self.label.setText(f"Indexing the papers' text: {progress.indexed:,} of {progress.papers_with_pdf:,}")
+        self.setVisible(progress.remaining > 0)
+
+    def done(self, _count: int = 0) -> None:
+        self.hide()
