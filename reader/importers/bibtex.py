@@ -24,6 +24,7 @@ from pathlib import Path
 from reader.errors import ReaderError
 from reader.export.bibstore import StoredEntry, save_entry
 from reader.importers.dedupe import DuplicateIndex, ImportReport, arxiv_from_text, clean_doi
+from reader.importers.latex_unicode import simple_math_to_unicode
 from reader.importers.pdf_files import Extractor, add_thumbnails, captions_from_extraction, default_extractor
 from reader.library import Library, PaperFields
 from reader.library.identity import sha256_file
@@ -137,17 +138,31 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
     return entries, [text for _, text in sorted(problems, key=lambda p: p[0])]
 
 
-def _with_parent(entry: BibEntry, by_key: dict[str, BibEntry]) -> BibEntry:
-    """The entry with what its ``crossref`` parent supplies (a proceedings' title becomes the booktitle)."""
+# biblatex's default inheritance: a part takes its container's title as the container's name.
+_TITLE_BECOMES = {**dict.fromkeys(("inbook", "bookinbook", "suppbook", "incollection", "suppcollection",
+                                   "inproceedings", "conference", "inreference"), "booktitle"),
+                  "article": "journaltitle", "suppperiodical": "journaltitle"}
+_WHOLE_BOOKS = frozenset({"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings",
+                          "periodical", "reference", "mvreference"})
+_NOT_INHERITED = ("crossref", "xref", "key", "ids", "file", "entryset")
+
+
+def _with_parent(entry: BibEntry, by_key: dict[str, BibEntry], seen: frozenset[str] = frozenset()) -> BibEntry:
+    """The entry with what its ``crossref`` parent (and the parent's own parent) supplies.
+
+    A proceedings' title becomes an inproceedings' booktitle; a software version without a
+    title takes its software's. Five entries of the corpus had no year or venue without this.
+    """
     parent_key = strip_enclosing(entry.raw("crossref")).strip().lower()
     parent = by_key.get(parent_key)
-    if not parent_key or parent is None or parent is entry:
+    if not parent_key or parent is None or parent is entry or parent_key in seen:
         return entry
+    parent = _with_parent(parent, by_key, seen | {parent_key})
     own = {name for name, _ in entry.fields}
     inherited = []
-    for name, value in parent.fields:
-        target = "booktitle" if name == "title" else name
-        if target not in own and target not in ("crossref", "key", "ids", "file"):
+    for name, value in (*parent.fields, *parent.inherited):
+        target = _TITLE_BECOMES.get(entry.entry_type, "title") if name == "title" else name
+        if target not in own and target not in _NOT_INHERITED and target not in {n for n, _ in inherited}:
             inherited.append((target, value))
     return BibEntry(entry.entry_type, entry.key, entry.fields, entry.line, tuple(inherited))
 
@@ -164,13 +179,13 @@ _UNWRAP = re.compile(r"\\(?:mbox|hbox|text|textnormal|ensuremath)\s*\{")
 
 
 def latex_to_text(raw: str) -> str:
-    """``{BERT}: M{\\"u}ller \\& co`` -> ``BERT: Müller & co``; maths is kept as written."""
+    """``{BERT}: M{\\"u}ller \\& co`` -> ``BERT: Müller & co``; simple maths as Unicode (Cu₂O), the rest as written."""
     global _DECODER
     if _DECODER is None:
         from pylatexenc.latex2text import LatexNodes2Text
 
         _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-    inner = _UNWRAP.sub("{", strip_enclosing(raw))  # pylatexenc drops \mbox{$\mu$} whole
+    inner = simple_math_to_unicode(_UNWRAP.sub("{", strip_enclosing(raw)))  # pylatexenc drops \mbox{$\mu$}
     try:
         text = _DECODER.latex_to_text(inner)
     except Exception:  # pylatexenc is lenient, but never let one odd title stop an import
@@ -214,8 +229,14 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
     # JabRef's groups and Mendeley's mendeley-tags are the user's own topics: tags, as keywords are.
     keywords = [word for name in ("keywords", "groups", "mendeley-tags")
                 for word in re.split(r"[;,]", text.get(name, ""))]
+    title = text.get("title", "")
+    if not title and entry.entry_type in _WHOLE_BOOKS and venue_field == "booktitle":
+        title, venue_field = text["booktitle"], ""  # JabRef's @collection{Hsu1993, booktitle = …}
+    for extra in ("subtitle", "titleaddon"):  # biblatex prints "Title. Subtitle. Addon"
+        if text.get(extra):
+            title = f"{title}. {text[extra]}" if title and title[-1] not in ".?!:" else f"{title} {text[extra]}"
     fields = PaperFields(
-        title=text.get("title", ""),
+        title=title.strip(),
         authors=split_authors(entry.raw("author")) if entry.raw("author") else (),
         year=int(year_match.group()) if year_match else None,
         venue=text.get(venue_field, "") if venue_field else "",
@@ -298,9 +319,13 @@ class _Context:
 def _import_entry(ctx: _Context, entry: BibEntry) -> None:
     fields, venue_field = entry_to_fields(entry, ctx.tags)
     where = f"line {entry.line} ({entry.key})"
+    if entry.entry_type in ("set", "xdata"):
+        return  # biblatex containers of other entries' fields, not works
     if not fields.title:
-        ctx.report.problems.append(f"{where}: the entry has no title and was skipped.")
-        return
+        if not (fields.authors or fields.doi or fields.url or fields.arxiv_id):
+            ctx.report.problems.append(f"{where}: the entry has no title, authors or link and was skipped.")
+            return
+        ctx.report.problems.append(f"{where}: the entry has no title; it was added as 'Untitled'.")
     existing = ctx.index.find(fields)
     if existing:
         ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")

@@ -19,6 +19,12 @@ from reader.library import PaperFields
 
 _TAG = re.compile(r"</?(?:i|b|sub|sup|sc|span|em|strong)(?:\s[^>]*)?>", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# Zotero creator types that are not the work's makers; every other type (author, inventor,
+# director, artist, programmer, podcaster…) is the item type's primary creator.
+SECONDARY_CREATORS = frozenset({
+    "editor", "seriesEditor", "translator", "contributor", "reviewedAuthor", "bookAuthor", "counsel",
+    "castMember", "producer", "scriptwriter", "guest", "wordsBy", "commenter", "interviewer", "recipient",
+    "attorneyAgent", "cosponsor", "editorialDirector"})
 
 
 def _plain(text) -> str:
@@ -111,9 +117,10 @@ def _zotero_name(creator: dict) -> str:
 
 
 def zotero_to_fields(item: dict) -> PaperFields:
-    """A Zotero item: authors are its ``author`` creators (editors only when it has no author)."""
+    """A Zotero item: its authors are its primary creators (a film's director, a patent's inventor)."""
     creators = [c for c in item.get("creators") or [] if isinstance(c, dict)]
-    people = [c for c in creators if c.get("creatorType", "author") == "author"]
+    people = [c for c in creators if c.get("creatorType", "author") not in SECONDARY_CREATORS] or \
+        [c for c in creators if c.get("creatorType") == "contributor"]  # Bach, "contributor" to his recording
     url = str(item.get("url") or "")
     venue = next((item[k] for k in ("publicationTitle", "proceedingsTitle", "conferenceName", "bookTitle",
                                     "websiteTitle", "blogTitle", "reporter", "court") if item.get(k)), "")

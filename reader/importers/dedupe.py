@@ -41,7 +41,9 @@ def clean_doi(text: str) -> str:
     if close >= 0 and "<" not in doi[:close]:
         doi = doi[:close]
     doi = doi.rstrip(".,;]")
-    while doi.endswith(")") and doi.count(")") > doi.count("("):  # "(see doi:10.1/x)" but not "…(199803)"
+    # "(see doi:10.1/x)" or "{10.1/x}" but not "…(199803)": only an unbalanced closer is dropped
+    while (doi.endswith(")") and doi.count(")") > doi.count("(")) or \
+            (doi.endswith("}") and doi.count("}") > doi.count("{")):
         doi = doi[:-1].rstrip(".,;]")
     return doi
 
@@ -51,13 +53,19 @@ def normalise_title(title: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in folded if not unicodedata.combining(ch)).split())
 
 
+def _first_author_key(fields: PaperFields) -> str:
+    """The first author's last word, folded: enough to tell two same-titled works apart."""
+    words = normalise_title(fields.authors[0]).split() if fields.authors else []
+    return words[-1] if words else ""
+
+
 class DuplicateIndex:
     """What the library already holds, by DOI, arXiv id and (title, year)."""
 
     def __init__(self) -> None:
         self._doi: dict[str, tuple[int, str]] = {}
         self._arxiv: dict[str, tuple[int, str, str]] = {}
-        self._title: dict[str, list[tuple[int | None, int, str, str]]] = {}
+        self._title: dict[str, list[tuple[int | None, int, str, str, str]]] = {}
 
     @classmethod
     def from_library(cls, library: Library) -> DuplicateIndex:
@@ -65,7 +73,8 @@ class DuplicateIndex:
         ids = library.query_ids(PaperQuery(view="all")) + library.query_ids(PaperQuery(view="trash"))
         for paper_id in sorted(set(ids)):
             p = library.paper(paper_id)
-            index.add(paper_id, PaperFields(title=p.title, year=p.year, doi=p.doi, arxiv_id=p.arxiv_id))
+            index.add(paper_id, PaperFields(title=p.title, year=p.year, doi=p.doi, arxiv_id=p.arxiv_id,
+                                            authors=tuple(p.authors[:1])))
         return index
 
     def add(self, paper_id: int, fields: PaperFields) -> None:
@@ -76,7 +85,8 @@ class DuplicateIndex:
                                    (paper_id, fields.title, fields.doi.lower()))
         key = normalise_title(fields.title)
         if key:
-            self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower()))
+            self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower(),
+                                                    _first_author_key(fields)))
 
     def find(self, fields: PaperFields) -> str | None:
         """How the paper is already in the library ("'Title' (id 3, same DOI)"), or None."""
@@ -90,9 +100,12 @@ class DuplicateIndex:
         if arxiv and arxiv in self._arxiv and not (doi and self._arxiv[arxiv][2] and doi != self._arxiv[arxiv][2]):
             paper_id, title, _ = self._arxiv[arxiv]
             return f"{title!r} (id {paper_id}, same arXiv id)"
-        for year, paper_id, title, other_doi in self._title.get(normalise_title(fields.title), ()):
+        author = _first_author_key(fields)
+        for year, paper_id, title, other_doi, other_author in self._title.get(normalise_title(fields.title), ()):
             if doi and other_doi and doi != other_doi:
                 continue
+            if author and other_author and author != other_author:
+                continue  # two chapters both called "Lebanon", by different people
             if year is None or fields.year is None or year == fields.year:
                 return f"{title!r} (id {paper_id}, same title and year)"
         return None

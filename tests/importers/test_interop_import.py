@@ -1,0 +1,193 @@
+"""Importing other tools' bibliographies (issue 14), each finding shown with the real file it came from.
+
+Files come from ``../shared/corpus/interop`` (JabRef, Better BibTeX, biblatex, python-bibtexparser
+test files); when a test needs a file under another name, it copies it into ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.importers import detect
+from reader.importers.any_format import import_file, preview_file
+from reader.importers.bibtex import parse_bibtex
+from reader.importers.dedupe import DuplicateIndex, clean_doi
+from reader.importers.detect import UnknownFormatError
+from reader.library import Library, PaperFields, PaperQuery
+from tests.test_cli import run
+
+
+def _papers(library: Library):
+    return [library.paper(i) for i in sorted(library.query_ids(PaperQuery(view="all")))]
+
+
+@pytest.fixture
+def library(library_home):
+    with Library.open(library_home) as lib:
+        yield lib
+
+
+# Finding 1: the format comes from the content, and anything else is refused ----------------
+
+def test_a_ris_file_named_txt_becomes_its_record_not_one_junk_paper_per_line(interop, library_home, tmp_path):
+    renamed = tmp_path / "science-export.txt"
+    shutil.copy(interop / "ris" / "RisImporterTestScience.ris", renamed)
+    result = run(library_home, "import", str(renamed))
+    assert len(result.stdout.split()) == 1
+    assert "1 RIS entry found" in result.stderr
+    with Library.open(library_home) as lib:
+        (paper,) = _papers(lib)
+    assert paper.title.startswith("Phase separation and ω transformation in binary V-Ti")
+    assert paper.authors == ("Chanchal Ghosh", "Joysurya Basu", "Divakar Ramachandran", "E. Mohandas")
+    assert (paper.year, paper.doi, paper.venue) == (2016, "10.1016/j.actamat.2016.09.028", "Acta Materialia")
+
+
+def test_csl_json_and_better_bibtex_json_give_one_paper_per_item(interop, library):
+    csl = interop / "csl-json" / "bbt__Date_export_to_Better_CSL-JSON_360_811.csl.json"
+    report = import_file(library, csl)
+    assert (report.format, report.found, len(report.added)) == (detect.CSL_JSON, 15, 15)
+    titles = {p.title for p in _papers(library)}
+    assert "EDTF date range, circa begin & end: 2011-05-25~/2012-06-26~" in titles
+
+    zotero = interop / "csl-json" / "bbt__Pandoc-LaTeX-SCHOMD_Citation_Export.zotero.json"
+    assert preview_file(zotero).format == detect.ZOTERO_JSON
+    before = len(_papers(library))
+    report = import_file(library, zotero)
+    assert len(_papers(library)) - before == len(report.added) == 4
+    assert any(p.title.startswith("The Gospel according to St. Matthew, from the St. Germain ms. (g1)")
+               for p in _papers(library))  # Zotero's <sub> markup removed
+
+
+def test_a_pdf_is_refused_with_one_line_and_nothing_created(corpus, library_home):
+    pdf = next(corpus.rglob("*.pdf"))
+    result = run(library_home, "import", str(pdf), check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "is not a bibliography we can read" in result.stderr
+    assert result.stdout == ""
+    with Library.open(library_home) as lib:
+        assert _papers(lib) == []
+
+
+def test_a_ris_file_without_any_record_start_is_refused(interop, library):
+    with pytest.raises(UnknownFormatError, match="no record starts with a TY line"):
+        import_file(library, interop / "ris" / "RisImporterCorrupted.ris")
+    assert _papers(library) == []
+
+
+# Finding 2: DOIs with < and > are whole; different DOIs are different papers ---------------
+
+def test_a_sici_doi_with_angle_brackets_is_kept_whole(interop):
+    entries, _ = parse_bibtex((interop / "bibtex-with-truth" / "bbt__Unabbreviate_on_import_1436-1.bib")
+                              .read_text(encoding="utf-8"))
+    raw = next(e.raw("doi") for e in entries if "SICI" in e.raw("doi"))
+    assert clean_doi(raw) == "10.1002/(SICI)1521-396X(199901)171:1<325::AID-PSSA325>3.0.CO;2-1"
+    assert clean_doi("10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P") == \
+        "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+    assert clean_doi("<https://doi.org/10.1234/abc>") == "10.1234/abc"
+
+
+def test_same_arxiv_id_but_different_dois_are_two_papers(library):
+    journal = PaperFields(title="Deep Sets", arxiv_id="1703.06114", doi="10.5555/3294996.3295098", year=2017)
+    library.add_paper(journal)
+    index = DuplicateIndex.from_library(library)
+    workshop = PaperFields(title="Deep Sets (workshop)", arxiv_id="1703.06114", doi="10.48550/arXiv.1703.06114")
+    assert index.find(workshop) is None
+    assert index.find(PaperFields(title="Deep Sets", arxiv_id="1703.06114v2")) is not None
+
+
+# Finding 3: @string macros joined with # ---------------------------------------------------
+
+def test_string_macros_joined_with_hash_give_every_author(interop, library):
+    import_file(library, interop / "bibtex" / "jabref-twente.bib")
+    (paper,) = [p for p in _papers(library) if "Arvind" in p.authors]
+    assert len(paper.authors) == 10
+    assert paper.authors[0] == "David Patterson" and paper.authors[-1] == "John Wawrzynek"
+    assert not any("#" in name for name in paper.authors)
+
+
+def test_a_macro_joined_to_text_keeps_the_publisher(interop):
+    entries, _ = parse_bibtex((interop / "bibtex" / "biblatex-biblatex-examples.bib").read_text(encoding="utf-8"))
+    source = (interop / "bibtex" / "biblatex-biblatex-examples.bib").read_text(encoding="utf-8")
+    joined = source.count("publisher    = dtv # { and Walter de Gruyter}")
+    publishers = [e.raw("publisher") for e in entries if "Taschenbuch" in e.raw("publisher")]
+    assert joined >= 2 and publishers.count("{Deutscher Taschenbuch-Verlag and Walter de Gruyter}") == joined
+
+
+# Finding 4: empty and repeated citation keys keep their entries ----------------------------
+
+def test_citavi_entries_with_empty_keys_are_all_imported(interop, library):
+    path = interop / "bibtex" / "jabref-CitaviXmlImporterTest2.bib"
+    holds = path.read_text(encoding="utf-8").count("\n@") + path.read_text(encoding="utf-8").startswith("@")
+    report = import_file(library, path)
+    assert report.found == holds and holds > 50
+    assert len(report.added) + len(report.duplicates) == holds
+    assert not any("used twice" in line for line in report.problems)
+
+
+# Finding 6: smaller losses ---------------------------------------------------------------
+
+def test_journaltitle_is_the_venue_and_date_the_year(interop, library):
+    path = interop / "bibtex" / "biblatex-biblatex-examples.bib"
+    with_journaltitle = [e for e in parse_bibtex(path.read_text(encoding="utf-8"))[0] if e.raw("journaltitle")]
+    import_file(library, path)
+    venues = {p.venue for p in _papers(library)}
+    assert len(with_journaltitle) >= 15
+    assert "Revue d'Histoire Ecclésiastique" in venues
+    assert "Theory and Applications of Categories" in venues
+    assert all(p.year for p in _papers(library) if p.venue == "Theory and Applications of Categories")
+
+
+def test_a_crossref_child_inherits_its_books_year_and_title_as_venue(interop, library):
+    report = import_file(library, interop / "bibtex-with-truth" /
+                         "bbt__Child_items_that_use_the_crossref_field_do_not_have_their_parent_fields_imported_2373.bib")
+    (chapter,) = [p for p in _papers(library) if p.title == "Lebanon"]  # the file gives it twice, same authors
+    assert chapter.year == 2004
+    assert chapter.venue == "Global Civil Society: Dimensions of the Nonprofit Sector"
+    assert any("'Lebanon' is already in the library" in line for line in report.duplicates)
+
+
+def test_a_gbk_file_is_read_as_chinese_and_says_its_encoding_was_guessed(interop, library):
+    report = import_file(library, interop / "bibtex" / "python-b-gbk_test.bib")
+    (paper,) = _papers(library)
+    assert paper.authors == ("凯撒",) and paper.venue == "测试期刊"
+    assert any("gb18030" in note for note in report.notes)
+
+
+def test_simple_maths_in_titles_is_unicode_not_dropped(interop, library):
+    import_file(library, interop / "bibtex" / "jabref-jabref-authors.bib")
+    titles = {p.title for p in _papers(library)}
+    assert "Pipelined Radix-2ᵏ Feedforward FFT Architectures" in titles
+
+
+def test_an_entry_with_a_repeated_field_is_imported_with_the_first_value(interop, library):
+    path = interop / "bibtex-with-truth" / "bbt__BBT_Zotfile_creating_duplicate_files_in_the_wrong_location_2300.bib"
+    report = import_file(library, path)
+    titles = {p.title for p in _papers(library)}
+    assert "The Cambridge History of Seventeenth-Century Philosophy" in titles
+    assert any("given more than once; the first value was kept" in line for line in report.problems)
+    assert not any("malformed" in line for line in report.problems)
+
+
+def test_jabref_groups_become_tags(interop, library):
+    import_file(library, interop / "bibtex" / "jabref-complex.bib")
+    tagged = {tag for p in _papers(library) for tag in p.tags}
+    assert {"TestOne", "TestTwo", "StaticGroup"} <= tagged
+
+
+def test_a_mendeley_path_without_its_leading_slash_is_found(corpus, library, tmp_path):
+    pdf = next((corpus / "papers").rglob("*.pdf"))
+    copied = tmp_path / "papers" / "paper.pdf"
+    copied.parent.mkdir()
+    shutil.copy(pdf, copied)
+    bib = tmp_path / "papers" / "mendeley.bib"
+    mendeley_path = str(copied).lstrip("/").replace(":", "\\:")
+    bib.write_text("@article{mendeley2020,\n  title = {A Mendeley Paper},\n  year = {2020},\n"
+                   f"  file = {{:{mendeley_path}:pdf}}\n}}\n", encoding="utf-8")
+    report = import_file(library, bib, extractor=lambda path: __import__(
+        "reader.importers.pdf_files", fromlist=["default_extractor"]).default_extractor(path))
+    assert report.pdfs_linked == 1
+    (paper,) = _papers(library)
+    assert library.pdf_file(paper.id) is not None
