@@ -40,7 +40,8 @@ from reader.library import Library
 from reader.ui.tasks import TaskRunner
 
 MARKDOWN, BIBTEX = "markdown", "bibtex"
-IMPORTABLE = (".bib", ".txt", ".md")
+# Dropped files with these names are offered to the importer, which reads the format from the content.
+IMPORTABLE = (".bib", ".bibtex", ".ris", ".json", ".txt", ".md")
 _KEYS = {MARKDOWN: "export/markdown_dir", BIBTEX: "export/bibtex_file",
          **{fmt: f"export/{fmt}_file" for fmt in FILE_TYPES if fmt != BIBTEX}}
 
@@ -268,14 +269,15 @@ def open_export_dialog(parent: QWidget, library: Library, runner: TaskRunner, se
 
 
 def is_importable_list(path: Path | str) -> bool:
-    """For drag-and-drop: a ``.bib`` file or a plain list (``.txt``/``.md``)."""
+    """For drag-and-drop: a bibliography (BibTeX, RIS, CSL-JSON, Better BibTeX JSON) or a plain list."""
     return Path(path).suffix.lower() in IMPORTABLE
 
 
 def choose_import_files(parent: QWidget, settings: QSettings) -> list[Path]:
     start = str(settings.value("import/last_dir", "") or Path.home())
-    files, _ = QFileDialog.getOpenFileNames(parent, "Import BibTeX or a list of papers", start,
-                                            "BibTeX or lists (*.bib *.txt *.md);;All files (*)")
+    files, _ = QFileDialog.getOpenFileNames(parent, "Import a bibliography or a list of papers", start,
+                                            "Bibliographies and lists (*.bib *.bibtex *.ris *.json *.txt *.md);;"
+                                            "All files (*)")
     if files:
         settings.setValue("import/last_dir", str(Path(files[0]).parent))
     return [Path(f) for f in files]
@@ -284,24 +286,22 @@ def choose_import_files(parent: QWidget, settings: QSettings) -> list[Path]:
 def import_lists(library: Library, runner: TaskRunner, paths: Sequence[Path], *,
                  on_done: Callable[[list], None], tags: Sequence[str] = (),
                  link_files_anywhere: bool = False) -> None:
-    """Import ``.bib`` files and plain lists on the work lane; ``on_done(reports)`` on the GUI thread.
+    """Import bibliographies and plain lists on the work lane; ``on_done(reports)`` on the GUI thread.
 
-    A file that cannot be read gives a report whose only line says so; the others still import.
+    Each file's format is read from its content (``reader.importers.any_format``), whatever its
+    name. A file that cannot be read, or is no bibliography, gives a report whose only line says
+    so and adds nothing; the others still import.
     PDFs linked from outside a ``.bib`` file's folder are copied only with ``link_files_anywhere``.
     """
     from reader.errors import ReaderError
-    from reader.importers.bibtex import import_bibtex
+    from reader.importers.any_format import import_file
     from reader.importers.dedupe import ImportReport
-    from reader.importers.plain_list import import_plain_list
 
     def work() -> list:
         reports = []
         for path in paths:
             try:
-                if Path(path).suffix.lower() == ".bib":
-                    reports.append(import_bibtex(library, path, tags=tags, link_files_anywhere=link_files_anywhere))
-                else:
-                    reports.append(import_plain_list(library, path, tags=tags))
+                reports.append(import_file(library, path, tags=tags, link_files_anywhere=link_files_anywhere))
             except ReaderError as exc:
                 reports.append(ImportReport(source=Path(path), problems=[str(exc)]))
         return reports
