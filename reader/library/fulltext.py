@@ -33,6 +33,19 @@ class BodyHit:
     def describe(self) -> str:
         return f"p. {self.page}: {self.snippet}"
 
+    def find_text(self) -> str:
+        """What to look for on the page, as printed there: the matched words as one phrase
+        when they stand together in the snippet, else the first of them (the viewer's find
+        looks for a phrase, and typed words may stand apart on the page)."""
+        if not self.marks:
+            return ""
+        start, end = self.marks[0]
+        for next_start, next_end in self.marks[1:]:
+            if next_start < end or next_start - end > 2 or self.snippet[end:next_start].strip(" -,.;:"):
+                break
+            end = next_end
+        return self.snippet[start:end]
+
 
 @dataclass(frozen=True)
 class IndexProgress:
@@ -102,6 +115,10 @@ def remove_page_texts(conn: Connection, paper_id: int) -> None:
     conn.exec_driver_sql("DELETE FROM body_text WHERE paper_id = ?", (paper_id,))
 
 
+def any_page_text(conn: Connection) -> bool:
+    return conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM page_text)").scalar_one() == 1
+
+
 def page_texts(conn: Connection, paper_id: int) -> dict[int, str]:
     """The indexed text of each page of the paper that has any, by page number."""
     low, high = _rows_of(paper_id)
@@ -136,11 +153,13 @@ def index_progress(conn: Connection) -> IndexProgress:
     return IndexProgress(total, done)
 
 
-def body_hits(conn: Connection, paper_ids: Sequence[int], match: str, words: Sequence[str]) -> dict[int, BodyHit]:
+def body_hits(conn: Connection, paper_ids: Sequence[int], match: str, words: Sequence[str],
+              unless: str = "") -> dict[int, BodyHit]:
     """For each paper whose pages match the FTS5 expression ``match``: its best page and a snippet.
 
-    The best page is the one FTS5 ranks first (bm25). Only the given papers are
-    looked at, one rowid range each, so this costs the same in any size of library.
+    The best page is the one FTS5 ranks first (bm25). Papers that ``unless`` matches
+    in ``paper_fts`` (found by their title or notes, say) are left out. Only the given
+    papers are looked at, by rowid, so this costs the same in any size of library.
     """
     hits: dict[int, BodyHit] = {}
     if not match:
@@ -151,6 +170,9 @@ def body_hits(conn: Connection, paper_ids: Sequence[int], match: str, words: Seq
             "SELECT rowid FROM page_fts WHERE page_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT 1",
             (match, low, high)).first()
         if row is None:
+            continue
+        if unless and conn.exec_driver_sql("SELECT 1 FROM paper_fts WHERE paper_fts MATCH ? AND rowid = ?",
+                                           (unless, paper_id)).first():
             continue
         blob = conn.exec_driver_sql("SELECT text FROM page_text WHERE id = ?", (row[0],)).scalar()
         snippet, marks = make_snippet(_text(blob) if blob is not None else "", words)

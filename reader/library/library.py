@@ -548,16 +548,13 @@ class Library:
         parsed = parse_query(text)
         if not parsed.body or not paper_ids:
             return {}
-        hits: dict[int, fulltext.BodyHit] = {}
         with self._read() as conn:
-            for start in range(0, len(paper_ids), 500):  # SQLite binds at most 32,766 values at once
-                chunk = list(paper_ids[start:start + 500])
-                found_elsewhere = {r[0] for r in conn.exec_driver_sql(
-                    f"SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? AND rowid IN ({','.join('?' * len(chunk))})",
-                    (parsed.fts, *chunk))}
-                wanted = [i for i in chunk if i not in found_elsewhere]
-                hits.update(fulltext.body_hits(conn, wanted, parsed.body, parsed.words))
-        return hits
+            return fulltext.body_hits(conn, paper_ids, parsed.body, parsed.words, unless=parsed.fts)
+
+    def has_page_text(self) -> bool:
+        """Whether any paper's pages are indexed: without, a search need not look for body hits at all."""
+        with self._read() as conn:
+            return fulltext.any_page_text(conn)
 
     def papers_to_index(self, limit: int = 50) -> list[tuple[int, str, str]]:
         """``(id, pdf_path, pdf_hash)`` of papers whose PDF has not been read for the full-text index."""

@@ -74,7 +74,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.model = PaperTableModel(library, self)
         self.table = PaperTableView(self.model)
         self.table.current_paper_changed.connect(self._show_detail)
-        self.table.open_requested.connect(self.open_paper)
+        self.table.open_requested.connect(self._open_from_list)
         self.detail = DetailPane(library.home)
         self.detail.figure_clicked.connect(
             lambda pid, c: self.open_paper(pid, page=c.page - 1, flash_rect=c.region or c.bbox))
@@ -82,6 +82,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.detail.tags_edited.connect(self._edit_tags)
         self.detail.status_edited.connect(lambda pid, s: self.set_status([pid], Status(s)))
         self.detail.open_requested.connect(self.open_paper)
+        self.detail.body_hit_requested.connect(self._open_at_body_hit)
         self.detail.notes.save_requested.connect(self._save_note)
         self.detail.notes.delete_requested.connect(self._delete_note)
         self.sidebar = Sidebar()
@@ -297,9 +298,28 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             return
         try:
             self.detail.show_paper(self.library.paper(paper_id))
+            self.detail.show_body_hit(self.model.body_hit(paper_id))
         except ReaderError:
             self.detail.show_paper(None)
+            self.detail.show_body_hit(None)
         self.settings.setValue("selection/paper", paper_id)
+
+    def _open_from_list(self, paper_id: int) -> None:
+        """Enter or a double-click: a paper the search found by its own text opens at that page."""
+        if self.model.body_hit(paper_id) is not None:
+            self._open_at_body_hit(paper_id)
+        else:
+            self.open_paper(paper_id)
+
+    def _open_at_body_hit(self, paper_id: int) -> None:
+        """Open at the page the search found, with the find bar searching the matched words there."""
+        hit = self.model.body_hit(paper_id)
+        if hit is None:
+            self.open_paper(paper_id)
+            return
+        tab = self.open_paper(paper_id, page=hit.page - 1)
+        if tab is not None:
+            tab.find_text(hit.find_text())
 
     def _reshow(self, paper_ids) -> None:
         self.model.refresh_ids(paper_ids)

@@ -21,4 +21,43 @@ def test_papers_from_before_the_index_become_searchable_after_the_window_opens(q
     assert not window.index_progress.isVisible()
     assert window.library.query_ids(PaperQuery(text="okapis1")) != []
     window.search.setText("okapis2")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.model.query.text == "okapis2")
+    assert window.model.rowCount() == 1
+
+
+def test_a_body_text_hit_shows_its_page_and_opens_there_with_the_words_found(qtbot, open_window, library_home,
+                                                                             tmp_path):
+    from PySide6.QtCore import Qt
+
+    from reader.importers.pdf_files import import_pdfs
+    from reader.ui.papers.model import BodyHitRole, Column
+    from reader.ui.viewer.viewer_tab import ViewerTab
+
+    with Library.open(library_home) as lib:
+        pdf = paper_pdf(tmp_path / "a.pdf", "Learning Without Labels", {
+            3: "We minimise the contrastive objective over augmented views of each image."}, count=5)
+        import_pdfs(lib, [pdf], thumbnailer=None, annotation_reader=None)
+        lib.add_paper(PaperFields(title="Contrastive Objectives Revisited"))
+    window = open_window()
+    window.search.setText("contrastive objective")
+    qtbot.waitUntil(lambda: window.model.query.text == "contrastive objective")
+    assert window.model.rowCount() == 2
+    first, second = (window.model.index(row, Column.TITLE) for row in (0, 1))
+    assert first.data() == "Contrastive Objectives Revisited" and first.data(BodyHitRole) is None  # title hits first
+    hit = second.data(BodyHitRole)
+    assert hit.page == 3 and "contrastive objective" in hit.snippet
+    assert "p. 3: " in second.data(Qt.ItemDataRole.ToolTipRole)
+
+    window.table.select_paper(window.model.paper_id(1))
+    assert window.detail.body_hit_label.isVisibleTo(window.detail)
+    assert "Found on page 3" in window.detail.body_hit_label.text()
+
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, ViewerTab)
+    qtbot.waitUntil(tab.is_loaded, timeout=10_000)
+    assert tab.find_bar.isVisible()
+    assert tab.find_bar.edit.text() == "contrastive objective"
+    qtbot.waitUntil(lambda: tab.find_bar.count_label.text() == "1 of 1", timeout=10_000)
+    assert tab.current_page() == 2

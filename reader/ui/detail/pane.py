@@ -76,6 +76,7 @@ class DetailPane(QStackedWidget):
     tags_edited = Signal(int, list)
     status_edited = Signal(int, str)
     open_requested = Signal(int)
+    body_hit_requested = Signal(int)  # open the paper at the page where the search found its text
     figure_clicked = Signal(int, object)  # paper id, CaptionRecord
 
     def __init__(self, library_home: Path | None = None, parent=None) -> None:
@@ -121,6 +122,14 @@ class DetailPane(QStackedWidget):
         self.links_label.linkActivated.connect(self._on_link)
         self.links_label.setWordWrap(True)
         layout.addWidget(self.links_label)
+
+        self.body_hit_label = QLabel()
+        self.body_hit_label.setTextFormat(Qt.TextFormat.RichText)
+        self.body_hit_label.setWordWrap(True)
+        self.body_hit_label.setToolTip("Where the search found the paper's own text; click to open it there")
+        self.body_hit_label.linkActivated.connect(lambda _url: self._paper and self.body_hit_requested.emit(self._paper.id))
+        self.body_hit_label.hide()
+        layout.addWidget(self.body_hit_label)
 
         status_row = QHBoxLayout()
         self.status_combo = QComboBox()
@@ -192,6 +201,19 @@ class DetailPane(QStackedWidget):
 
     def set_tag_names(self, names: list[str]) -> None:
         self._tag_names.setStringList(names)
+
+    def show_body_hit(self, hit) -> None:
+        """Show where a search found the paper's own text (a BodyHit), or nothing (None)."""
+        self.body_hit_label.setVisible(hit is not None)
+        if hit is None:
+            self.body_hit_label.clear()
+            return
+        text, marked, last = hit.snippet, [], 0
+        for start, end in hit.marks:
+            marked += [html.escape(text[last:start]), f"<b>{html.escape(text[start:end])}</b>"]
+            last = end
+        marked.append(html.escape(text[last:]))
+        self.body_hit_label.setText(f'<a href="#page">Found on page {hit.page}</a>: {"".join(marked)}')
 
     def show_paper(self, paper: PaperDetail | None) -> None:
         same_paper = paper is not None and self._paper is not None and paper.id == self._paper.id

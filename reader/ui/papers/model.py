@@ -45,6 +45,7 @@ FIRST_COUNT = 2000  # rows known after a keystroke; more are counted as the user
 CACHE_ROWS = 3000
 CACHE_PAGES = 40
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
+BodyHitRole = Qt.ItemDataRole.UserRole + 2  # a BodyHit (page and snippet) when only the paper's own text matched
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -56,6 +57,8 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = True
         self._pages: OrderedDict[int, list[int]] = OrderedDict()
         self._rows: OrderedDict[int, PaperRow] = OrderedDict()
+        self._body_hits: dict[int, object] = {}  # of the rows fetched, those found by their pages alone
+        self._look_for_body_hits = False
 
     # The query -----------------------------------------------------------------
 
@@ -78,6 +81,8 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = self._count < FIRST_COUNT
         self._pages.clear()
         self._rows.clear()
+        self._body_hits.clear()
+        self._look_for_body_hits = bool(self._query.text.strip()) and self._library.has_page_text()
 
     def total(self) -> int:
         """Every paper the query shows, not only the rows counted so far."""
@@ -87,6 +92,7 @@ class PaperTableModel(QAbstractTableModel):
         """Drop cached rows for changed papers and repaint them, keeping the selection."""
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
+            self._body_hits.pop(paper_id, None)
         positions = [p for p in (self._cached_position(i) for i in paper_ids) if p >= 0]
         if positions:
             self.dataChanged.emit(self.index(min(positions), 0),
@@ -132,6 +138,12 @@ class PaperTableModel(QAbstractTableModel):
                 break
         return -1
 
+    def body_hit(self, paper_id: int):
+        """Where the search found the paper's own text (a BodyHit), if that is how it was found."""
+        if self._look_for_body_hits and paper_id not in self._rows and paper_id not in self._body_hits:
+            self._body_hits.update(self._library.body_hits([paper_id], self._query.text))  # a row not painted yet
+        return self._body_hits.get(paper_id)
+
     def ids(self) -> list[int]:
         return self._library.query_ids(self._query)
 
@@ -153,8 +165,11 @@ class PaperTableModel(QAbstractTableModel):
         wanted = [i for i in ids if i is not None and i not in self._rows]
         for record in self._library.paper_rows(wanted):
             self._rows[record.id] = record
+        if self._look_for_body_hits and wanted:
+            self._body_hits.update(self._library.body_hits(wanted, self._query.text))
         while len(self._rows) > CACHE_ROWS:
-            self._rows.popitem(last=False)
+            gone, _ = self._rows.popitem(last=False)
+            self._body_hits.pop(gone, None)
 
     # Qt overrides --------------------------------------------------------------
 
@@ -178,6 +193,10 @@ class PaperTableModel(QAbstractTableModel):
         if record is None:
             return None
         column = Column(index.column())
+        if role == BodyHitRole:
+            return self._body_hits.get(record.id)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE and record.id in self._body_hits:
+            return f"{record.title}\n{self._body_hits[record.id].describe()}"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return _display(record, column, tooltip=role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.YEAR:

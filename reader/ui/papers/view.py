@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView
 
-from reader.ui.papers.model import Column, PaperIdRole, PaperTableModel
+from reader.ui.papers.model import BodyHitRole, Column, PaperIdRole, PaperTableModel
 
 DEFAULT_WIDTHS = {Column.AUTHORS: 150, Column.YEAR: 48, Column.VENUE: 84, Column.TAGS: 120, Column.STATUS: 70,
                   Column.ADDED: 84}
@@ -49,6 +49,7 @@ class PaperTableView(QTableView):
         self.preferred_widths = dict(DEFAULT_WIDTHS)
         header.sectionResized.connect(self._on_section_resized)
         self.fit_columns()
+        self.setItemDelegateForColumn(Column.TITLE, _TitleWithBodyHit(self))
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.doubleClicked.connect(lambda index: self._emit_open(index.row()))
 
@@ -156,3 +157,13 @@ class PaperTableView(QTableView):
             self._emit_open(self.currentIndex().row())
             return
         super().keyPressEvent(event)
+
+
+class _TitleWithBodyHit(QStyledItemDelegate):
+    """A paper found by its own text shows where after its title: "Title  ·  p. 7: …the contrastive loss…"."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 - Qt override
+        super().initStyleOption(option, index)
+        hit = index.data(BodyHitRole)
+        if hit is not None:
+            option.text = f"{option.text}  ·  {hit.describe()}"

@@ -49,6 +49,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.title = title
         self._initial_page, self._initial_zoom = initial_page, initial_zoom
         self._pending_flash: tuple | None = None
+        self._pending_find = ""  # find bar text to search for once the document is open (a body-text hit)
         self._doc_id: int | None = None
         self._loaded = False
         self._password: str | None = None
@@ -194,6 +195,8 @@ class ViewerTab(ViewerToolbar, QWidget):
             page, rect = self._pending_flash
             self._pending_flash = None
             self.view.go_to_page(page, flash_rect=rect)
+        if self._pending_find:
+            self.find_text(self._pending_find)
 
     def _on_details(self, doc_id: int, info: dict) -> None:
         """Every page's real size, read after the first page was shown."""
@@ -307,6 +310,17 @@ class ViewerTab(ViewerToolbar, QWidget):
     def show_find(self) -> None:
         if self._loaded:
             self.find_bar.activate()
+
+    def find_text(self, text: str) -> None:
+        """Open the find bar with ``text`` and search for it: the matches on the page are marked,
+        the first from the current page on is selected (a library search that found the page)."""
+        if not self._loaded:
+            self._pending_find = text
+            return
+        self._pending_find = ""
+        self.find_bar.edit.setText(text)
+        self.find_bar.activate()
+        self.find_bar.edit.step.emit(1)  # as Enter in the bar: a new text is searched for
 
     # internals ----------------------------------------------------------------------------
 
