@@ -78,6 +78,13 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
+def _doi(text) -> str:
+    """The DOI itself: the truth keeps what the file said ("doi: 10.1/x", "http://dx.doi.org/10.1/x")."""
+    from reader.importers.dedupe import clean_doi
+
+    return (clean_doi(str(text or "")) or str(text or "")).lower()
+
+
 def _rich(text: str) -> str:
     """A Zotero title without its rich-text markup (<i>, <sub>, <span class="nocase">) and zero-width spaces."""
     return _norm(re.sub(r"</?(?:i|b|sub|sup|sc|span)(?:\s[^>]*)?>", "", text or "").replace("\u200b", ""))
@@ -104,7 +111,7 @@ def expected_from_zotero(path: Path) -> list[Expected]:
         people = [c for c in creators if c.get("creatorType", "author") not in SECONDARY_CREATORS] or \
             [c for c in creators if c.get("creatorType") == "contributor"]
         names = tuple(_norm(c.get("lastName") or c.get("name") or "") for c in people)
-        out.append(Expected(_rich(item.get("title", "")), names, _year(item.get("date")), (item.get("DOI") or "").lower()))
+        out.append(Expected(_rich(item.get("title", "")), names, _year(item.get("date")), _doi(item.get("DOI"))))
     return out
 
 
@@ -119,7 +126,7 @@ def expected_from_csl(path: Path) -> list[Expected]:
         parts = issued.get("date-parts") or [[None]]
         year = int(parts[0][0]) if parts and parts[0] and str(parts[0][0]).lstrip("-").isdigit() else None
         out.append(Expected(_rich(item.get("title", "")), names, year if year and year > 0 else None,
-                            (item.get("DOI") or "").lower()))
+                            _doi(item.get("DOI"))))
     return out
 
 
@@ -139,7 +146,7 @@ def expected_from_jabref_bib(path: Path) -> list[Expected]:
             names.append(latex_to_text(" ".join([*parts.von, *parts.last])))
         out.append(Expected(latex_to_text(fields.get("title", "")), tuple(names),
                             _year(strip_enclosing(fields.get("year", "") or fields.get("date", ""))),
-                            strip_enclosing(fields.get("doi", "")).lower()))
+                            _doi(strip_enclosing(fields.get("doi", "")))))
     return out
 
 

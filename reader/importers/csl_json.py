@@ -18,7 +18,7 @@ from reader.importers.records import ImportedRecord
 from reader.library import PaperFields
 
 _TAG = re.compile(r"</?(?:i|b|sub|sup|sc|span|em|strong)(?:\s[^>]*)?>", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_YEAR = re.compile(r"(?<![\d-])(\d{4})(?!\d)")  # not "-0333", a year BC
 # Zotero creator types that are not the work's makers; every other type (author, inventor,
 # director, artist, programmer, podcaster…) is the item type's primary creator.
 SECONDARY_CREATORS = frozenset({
@@ -61,9 +61,12 @@ def _records(items, convert) -> tuple[list[ImportedRecord], list[str]]:
             continue
         fields = convert(item)
         key = str(item.get("citation-key") or item.get("citationKey") or item.get("id") or "")
+        where = f"item {position}" + (f" ({key})" if key else "")
         if not fields.title:
-            problems.append(f"item {position}" + (f" ({key})" if key else "") + ": no title; skipped.")
-            continue
+            if not (fields.authors or fields.doi or fields.url):
+                problems.append(f"{where}: no title, authors or link; skipped.")
+                continue
+            problems.append(f"{where}: no title; it was added as 'Untitled'.")
         records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or "")))
     return records, problems
 
@@ -84,7 +87,7 @@ def _csl_year(date) -> int | None:
             return year if year > 0 else None
         date = date.get("raw") or date.get("literal") or ""
     match = _YEAR.search(str(date or ""))
-    return int(match.group(1)) if match else None
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
 def _tags(raw) -> tuple[str, ...]:
@@ -113,7 +116,19 @@ def csl_to_fields(item: dict) -> PaperFields:
 def _zotero_name(creator: dict) -> str:
     if creator.get("name"):
         return _plain(creator["name"])
-    return " ".join(_plain(p) for p in (creator.get("firstName"), creator.get("lastName")) if p)
+    # Better BibTeX quotes a multi-word last name ("de la Mare") to keep it whole; the quotes are not the name
+    return " ".join(_plain(p).strip('"') for p in (creator.get("firstName"), creator.get("lastName")) if p)
+
+
+def _extra_year(item: dict) -> int | None:
+    """Zotero's "extra" may override the date ("issued: 2011"), as Better BibTeX reads it."""
+    extra = item.get("extra") or ""
+    lines = extra if isinstance(extra, list) else str(extra).splitlines()
+    for line in lines:
+        match = re.match(r"\s*issued\s*:\s*(.+)", str(line), re.IGNORECASE)
+        if match:
+            return _csl_year(match.group(1))
+    return None
 
 
 def zotero_to_fields(item: dict) -> PaperFields:
@@ -127,7 +142,7 @@ def zotero_to_fields(item: dict) -> PaperFields:
     return PaperFields(
         title=_plain(item.get("title")),
         authors=tuple(n for n in (_zotero_name(c) for c in people) if n),
-        year=_csl_year(str(item.get("date") or "")),
+        year=_extra_year(item) or _csl_year(str(item.get("date") or "")),
         venue=_plain(venue),
         summary=_plain(item.get("abstractNote")),
         doi=clean_doi(str(item.get("DOI") or "")) or clean_doi(" ".join(item.get("extra") or [])

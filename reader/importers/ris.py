@@ -35,8 +35,10 @@ def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
         line = starts[number] if number < len(starts) else starts[-1]
         fields = ris_to_fields(item)
         if not fields.title:
-            problems.append(f"line {line}: the record has no title and was skipped.")
-            continue
+            if not (fields.authors or fields.doi or fields.url):
+                problems.append(f"line {line}: the record has no title, authors or link and was skipped.")
+                continue
+            problems.append(f"line {line}: the record has no title; it was added as 'Untitled'.")
         records.append(ImportedRecord(line, str(item.get("id", "") or ""), fields, _ris_type(item)))
     return records, problems
 
@@ -51,6 +53,11 @@ def _first(item: dict, *keys: str) -> str:
     return ""
 
 
+def _values(item: dict, key: str) -> list[str]:
+    value = item.get(key)
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+
+
 def _ris_type(item: dict) -> str:
     return str(item.get("type_of_reference", "") or "").strip()
 
@@ -58,7 +65,8 @@ def _ris_type(item: dict) -> str:
 def ris_to_fields(item: dict) -> PaperFields:
     """rispy's dict -> our fields: AU then A1 as authors, the first year found in PY/Y1/DA."""
     authors = [display_name(a) for key in ("authors", "first_authors") for a in item.get(key) or [] if a.strip()]
-    year = _YEAR.search(_first(item, "year", "publication_year", "date"))
+    year = next((m for key in ("year", "publication_year", "date") for value in _values(item, key)
+                 if (m := _YEAR.search(value))), None)  # JabRef's test file gives PY - 99 before PY - 2001
     doi = clean_doi(_first(item, "doi"))
     urls = [u for u in item.get("urls") or [] if u.strip()]
     if not doi:
