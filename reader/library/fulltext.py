@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Connection
 
@@ -158,68 +160,120 @@ def body_hits(conn: Connection, paper_ids: Sequence[int], match: str, words: Seq
     """For each paper whose pages match the FTS5 expression ``match``: its best page and a snippet.
 
     The best page is the one FTS5 ranks first (bm25). Papers that ``unless`` matches
-    in ``paper_fts`` (found by their title or notes, say) are left out. Only the given
-    papers are looked at, by rowid, so this costs the same in any size of library.
+    in ``paper_fts`` (found by their title or notes, say) are left out. The papers are
+    looked up by rowid ranges, a few neighbouring papers per query, so this costs the
+    same in any size of library, and a prefix is expanded once per range, not per paper.
     """
     hits: dict[int, BodyHit] = {}
-    if not match:
+    if not match or not paper_ids:
         return hits
-    for paper_id in paper_ids:
-        low, high = _rows_of(paper_id)
-        row = conn.exec_driver_sql(
-            "SELECT rowid FROM page_fts WHERE page_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT 1",
-            (match, low, high)).first()
-        if row is None:
+    wanted = set(paper_ids)
+    best: dict[int, tuple[float, int]] = {}  # paper id -> (rank, page row id)
+    found_elsewhere: set[int] = set()
+    for first, last in _runs(sorted(wanted)):
+        low, high = _rows_of(first)[0], _rows_of(last)[1]
+        for row_id, rank in conn.exec_driver_sql(
+                "SELECT rowid, rank FROM page_fts WHERE page_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (match, low, high)):
+            paper_id = row_id >> PAGE_BITS
+            if paper_id in wanted and (paper_id not in best or rank < best[paper_id][0]):
+                best[paper_id] = (rank, row_id)
+        if unless and best:
+            found_elsewhere.update(r[0] for r in conn.exec_driver_sql(
+                "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (unless, first, last)))
+    for paper_id, (_rank, row_id) in best.items():
+        if paper_id in found_elsewhere:
             continue
-        if unless and conn.exec_driver_sql("SELECT 1 FROM paper_fts WHERE paper_fts MATCH ? AND rowid = ?",
-                                           (unless, paper_id)).first():
-            continue
-        blob = conn.exec_driver_sql("SELECT text FROM page_text WHERE id = ?", (row[0],)).scalar()
+        blob = conn.exec_driver_sql("SELECT text FROM page_text WHERE id = ?", (row_id,)).scalar()
         snippet, marks = make_snippet(_text(blob) if blob is not None else "", words)
-        hits[paper_id] = BodyHit(paper_id, row[0] & ((1 << PAGE_BITS) - 1), snippet, marks)
+        hits[paper_id] = BodyHit(paper_id, row_id & ((1 << PAGE_BITS) - 1), snippet, marks)
     return hits
+
+
+def _runs(ids: list[int], gap: int = 64) -> list[tuple[int, int]]:
+    """Sorted ids as ranges of near neighbours, so a range never spans the whole library for a few papers."""
+    runs: list[tuple[int, int]] = []
+    for paper_id in ids:
+        if runs and paper_id - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], paper_id)
+        else:
+            runs.append((paper_id, paper_id))
+    return runs
 
 
 def make_snippet(text: str, words: Sequence[str], width: int = SNIPPET_CHARS) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The stretch of ``text`` about ``width`` characters long that holds the most of ``words`` (word prefixes,
-    case and accents ignored as the index ignores them), with the matched words' places in it."""
-    flat = " ".join(text.split())
-    folded = _fold(flat)
-    wanted = [_fold(w) for w in words if w]
-    found: list[tuple[int, int, int]] = []  # start, end, which word
-    for index, word in enumerate(wanted):
-        for m in re.finditer(r"(?<!\w)" + re.escape(word) + r"\w*", folded):
-            found.append((m.start(), m.end(), index))
-    found.sort()
+    case and accents ignored as the index ignores them), with the matched words' places in it.
+
+    Only the chosen stretch is tidied (whitespace collapsed): a page is thousands of
+    characters, and a screenful of rows asks for forty snippets per keystroke.
+    """
+    pattern = _words_pattern(tuple(_fold(w) for w in words if w))
+    found = _matches(pattern, text)
     if not found:
-        return _cut(flat, 0, width), ()
+        return _tidy(text, 0, width)[0], ()
     best_start, best_score = found[0][0], 0
-    for start, _end, _which in found:
-        score = len({w for s, _e, w in found if start <= s < start + width - 20})
-        if score > best_score:
-            best_start, best_score = start, score
+    in_window: Counter[int] = Counter()  # the words found from found[first] to found[last - 1]
+    last = 0
+    for start, _end, word in found:
+        while last < len(found) and found[last][0] < start + width - 20:
+            in_window[found[last][2]] += 1
+            last += 1
+        if len(in_window) > best_score:
+            best_start, best_score = start, len(in_window)
+        in_window[word] -= 1
+        if not in_window[word]:
+            del in_window[word]
     begin = max(0, best_start - width // 3)
     if begin:
-        space = flat.find(" ", begin)
-        begin = space + 1 if 0 <= space < best_start else begin
-    snippet = _cut(flat, begin, width)
-    lead = 1 if begin else 0
-    marks = tuple((s - begin + lead, e - begin + lead) for s, e, _w in found
-                  if s >= begin and e - begin + lead <= len(snippet))
+        space = text.find(" ", begin, best_start)
+        begin = space + 1 if space >= 0 else begin
+    snippet, lead = _tidy(text, begin, width)
+    marks = tuple((s + lead, e + lead) for s, e, _w in _matches(pattern, snippet[lead:].rstrip("…"))
+                  if e + lead <= len(snippet))
     return snippet, marks
 
 
-def _cut(flat: str, begin: int, width: int) -> str:
-    end = min(len(flat), begin + width)
+def _tidy(text: str, begin: int, width: int) -> tuple[str, int]:
+    """About ``width`` characters of ``text`` from ``begin``, whitespace collapsed, cut at a word,
+    with "…" where text was left out; and where the text proper starts in it (after a leading "…")."""
+    flat = " ".join(text[begin:begin + 2 * width].split())
+    end = min(len(flat), width)
+    more = begin + 2 * width < len(text) or end < len(flat)
     if end < len(flat):
-        space = flat.rfind(" ", begin, end)
-        end = space if space > begin + width // 2 else end
-    return ("…" if begin else "") + flat[begin:end] + ("…" if end < len(flat) else "")
+        space = flat.rfind(" ", 0, end)
+        end = space if space > width // 2 else end
+    lead = "…" if begin else ""
+    return lead + flat[:end] + ("…" if more else ""), len(lead)
+
+
+@lru_cache(maxsize=64)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    alternatives = "|".join(f"({re.escape(w)})" for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")\w*", re.IGNORECASE)
+
+
+def _matches(pattern: re.Pattern | None, text: str) -> list[tuple[int, int, int]]:
+    """(start, end, which word typed) of each match; accents are folded away only when plain matching finds nothing."""
+    if pattern is None:
+        return []
+    found = [(m.start(), m.end(), m.lastindex) for m in pattern.finditer(text)]
+    if not found and not text.isascii():
+        found = [(m.start(), m.end(), m.lastindex) for m in pattern.finditer(_fold(text))]
+    return found
 
 
 def _fold(text: str) -> str:
     """Lower case without accents, one character for one, so positions in the result are positions in ``text``."""
-    return "".join((unicodedata.normalize("NFD", ch)[:1] or ch).lower()[:1] or ch for ch in text)
+    return text.translate({ord(ch): _fold_char(ch) for ch in set(text)})
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return (unicodedata.normalize("NFD", ch)[:1] or ch).lower()[:1] or ch
 
 
 def _text(blob: bytes) -> str:

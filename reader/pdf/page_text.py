@@ -14,12 +14,17 @@ characters on a page must not fill the database or the memory of the process.
 from __future__ import annotations
 
 import os
+import re
 
-from reader.pdf.text import Line, join_lines, read_page
+import pymupdf
+
+from reader.pdf.text import _TEXT_FLAGS, Line, join_lines, normalise
 
 MAX_PAGE_CHARS = 30_000  # a dense page of a paper has 4,000-7,000; a page of tiny table digits perhaps 20,000
 MAX_DOCUMENT_CHARS = 8_000_000  # about 1,500 dense pages; a 500-page thesis needs under a third
 MAX_PAGES = 65_535  # the index keys a page by 16 bits of its row id (reader.library.fulltext)
+_PLAIN_FLAGS = _TEXT_FLAGS & ~pymupdf.TEXT_COLLECT_VECTORS  # extraction's flags, without the vector paths
+_LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 
 
 def text_of_lines(lines: list[Line], vocab: set[str] | None = None) -> str:
@@ -49,8 +54,11 @@ def read_page_texts(path: str | os.PathLike[str]) -> tuple[str, ...]:
     """The text of each page of the PDF at ``path``, one string per page ('' for a page without text).
 
     For papers added before the index existed; a paper added now gets its page
-    texts from extraction (``Extraction.page_texts``). A page that cannot be read
-    is indexed as empty rather than failing the document.
+    texts from extraction (``Extraction.page_texts``). This reads MuPDF's plain text,
+    which is 2.5 times as fast as rebuilding visual lines (about 200 pages/s here
+    against 80), and a whole library is read this way after an upgrade. A line-end
+    hyphen before a lower-case letter is taken as hyphenation. A page that cannot be
+    read is indexed as empty rather than failing the document.
     """
     from reader.pdf.document import opened_pdf
 
@@ -58,7 +66,7 @@ def read_page_texts(path: str | os.PathLike[str]) -> tuple[str, ...]:
     with opened_pdf(path) as doc:
         for number in range(min(doc.page_count, MAX_PAGES)):
             try:
-                texts.append(text_of_lines(read_page(doc[number]).lines))
+                texts.append(normalise(_LINE_END_HYPHEN.sub("", doc[number].get_text("text", flags=_PLAIN_FLAGS))))
             except Exception:  # noqa: BLE001 - MuPDF raises many types for a damaged page
                 texts.append("")
     return bounded(texts)

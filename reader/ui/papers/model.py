@@ -44,6 +44,7 @@ PAGE = 500
 FIRST_COUNT = 2000  # rows known after a keystroke; more are counted as the user scrolls
 CACHE_ROWS = 3000
 CACHE_PAGES = 40
+HIT_BATCH = 25  # rows whose body-text snippets are looked up together, about a screenful
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 BodyHitRole = Qt.ItemDataRole.UserRole + 2  # a BodyHit (page and snippet) when only the paper's own text matched
 
@@ -57,7 +58,8 @@ class PaperTableModel(QAbstractTableModel):
         self._complete = True
         self._pages: OrderedDict[int, list[int]] = OrderedDict()
         self._rows: OrderedDict[int, PaperRow] = OrderedDict()
-        self._body_hits: dict[int, object] = {}  # of the rows fetched, those found by their pages alone
+        self._body_hits: dict[int, object] = {}  # papers found by their pages alone, of those looked at
+        self._hits_checked: dict[int, None] = {}  # papers looked at for a body hit under this query, oldest first
         self._look_for_body_hits = False
 
     # The query -----------------------------------------------------------------
@@ -82,6 +84,7 @@ class PaperTableModel(QAbstractTableModel):
         self._pages.clear()
         self._rows.clear()
         self._body_hits.clear()
+        self._hits_checked.clear()
         self._look_for_body_hits = bool(self._query.text.strip()) and self._library.has_page_text()
 
     def total(self) -> int:
@@ -93,6 +96,7 @@ class PaperTableModel(QAbstractTableModel):
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
             self._body_hits.pop(paper_id, None)
+            self._hits_checked.pop(paper_id, None)
         positions = [p for p in (self._cached_position(i) for i in paper_ids) if p >= 0]
         if positions:
             self.dataChanged.emit(self.index(min(positions), 0),
@@ -140,9 +144,28 @@ class PaperTableModel(QAbstractTableModel):
 
     def body_hit(self, paper_id: int):
         """Where the search found the paper's own text (a BodyHit), if that is how it was found."""
-        if self._look_for_body_hits and paper_id not in self._rows and paper_id not in self._body_hits:
-            self._body_hits.update(self._library.body_hits([paper_id], self._query.text))  # a row not painted yet
+        self._check_body_hits([paper_id])
         return self._body_hits.get(paper_id)
+
+    def _body_hit_at(self, row: int):
+        """The row's BodyHit; rows are looked up a few at a time from the first one painted, since
+        a snippet costs a page of text, so only rows on screen should pay for it."""
+        paper_id = self.paper_id(row)
+        if paper_id is not None and paper_id not in self._hits_checked:
+            self._check_body_hits([i for i in (self.paper_id(r) for r in range(row, min(self._count, row + HIT_BATCH)))
+                                   if i is not None])
+        return self._body_hits.get(paper_id)
+
+    def _check_body_hits(self, paper_ids: list[int]) -> None:
+        wanted = [i for i in paper_ids if i not in self._hits_checked]
+        if not self._look_for_body_hits or not wanted:
+            return
+        self._body_hits.update(self._library.body_hits(wanted, self._query.text))
+        self._hits_checked.update(dict.fromkeys(wanted))
+        if len(self._hits_checked) > CACHE_ROWS:  # the oldest looked at are forgotten first
+            for old in list(self._hits_checked)[:len(self._hits_checked) - CACHE_ROWS]:
+                del self._hits_checked[old]
+                self._body_hits.pop(old, None)
 
     def ids(self) -> list[int]:
         return self._library.query_ids(self._query)
@@ -165,11 +188,8 @@ class PaperTableModel(QAbstractTableModel):
         wanted = [i for i in ids if i is not None and i not in self._rows]
         for record in self._library.paper_rows(wanted):
             self._rows[record.id] = record
-        if self._look_for_body_hits and wanted:
-            self._body_hits.update(self._library.body_hits(wanted, self._query.text))
         while len(self._rows) > CACHE_ROWS:
-            gone, _ = self._rows.popitem(last=False)
-            self._body_hits.pop(gone, None)
+            self._rows.popitem(last=False)
 
     # Qt overrides --------------------------------------------------------------
 
@@ -194,8 +214,8 @@ class PaperTableModel(QAbstractTableModel):
             return None
         column = Column(index.column())
         if role == BodyHitRole:
-            return self._body_hits.get(record.id)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE and record.id in self._body_hits:
+            return self._body_hit_at(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.TITLE and self._body_hit_at(index.row()):
             return f"{record.title}\n{self._body_hits[record.id].describe()}"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return _display(record, column, tooltip=role == Qt.ItemDataRole.ToolTipRole)
