@@ -549,7 +549,8 @@ class Library:
         if not parsed.body or not paper_ids:
             return {}
         with self._read() as conn:
-            return fulltext.body_hits(conn, paper_ids, parsed.body, parsed.words, unless=parsed.fts)
+            return fulltext.body_hits(conn, paper_ids, parsed.body, parsed.words,
+                                      unless="" if parsed.scope == "text" else parsed.fts)
 
     def has_page_text(self) -> bool:
         """Whether any paper's pages are indexed: without, a search need not look for body hits at all."""

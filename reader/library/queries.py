@@ -131,8 +131,14 @@ def _tier_without(tier: _Tier, ids: list[int], old_match: str, new_match: str) -
 def _tiers(conn: Connection, query: PaperQuery, parsed: ParsedQuery, split_leading: bool = True) -> list[_Tier]:
     sort, direction = _sort(query)
     tiers = []
-    matches = ((f"{_LEADING} : ({parsed.fts})", f"({parsed.fts}) NOT ({_LEADING} : ({parsed.fts}))")
-               if split_leading else (parsed.fts,))
+    if parsed.scope == "notes":
+        matches: tuple[str, ...] = (f"notes : ({parsed.fts})",)
+    elif parsed.scope == "text":
+        matches = ()
+    elif split_leading:
+        matches = (f"{_LEADING} : ({parsed.fts})", f"({parsed.fts}) NOT ({_LEADING} : ({parsed.fts}))")
+    else:
+        matches = (parsed.fts,)
     for match in matches:
         where, params = _conditions(conn, query, parsed, match)
         if sort == SORT_COLUMNS["added"]:
@@ -143,9 +149,11 @@ def _tiers(conn: Connection, query: PaperQuery, parsed: ParsedQuery, split_leadi
                                f"{sort} {direction}, p.id {direction}"))
     if parsed.body:
         where, params = _conditions(conn, query, replace(parsed, fts=""))
-        where += ["p.id IN (SELECT rowid >> 16 FROM page_fts WHERE page_fts MATCH ?)",
-                  "p.id NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"]
-        params += [parsed.body, parsed.fts]
+        where.append("p.id IN (SELECT rowid >> 16 FROM page_fts WHERE page_fts MATCH ?)")
+        params.append(parsed.body)
+        if parsed.scope != "text":  # else listed in the tiers above
+            where.append("p.id NOT IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)")
+            params.append(parsed.fts)
         order = f"p.id {direction}" if sort == SORT_COLUMNS["added"] else f"{sort} {direction}, p.id {direction}"
         tiers.append(_Tier("p.id", "paper p", where, params, order))
     return tiers

@@ -2,7 +2,8 @@
 
 Nothing typed may reach FTS5 as syntax: ``"``, ``*``, ``(``, ``NEAR``, ``-`` and
 friends are plain characters here. Every word becomes a quoted prefix term, so
-results narrow as you type. ``tag:``, ``status:`` and ``year:`` narrow further.
+results narrow as you type. ``tag:``, ``status:`` and ``year:`` narrow further;
+``in:text`` looks only in the papers' own pages and ``in:notes`` only in the notes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_FILTER = re.compile(r'^(tag|status|year):(.+)$', re.IGNORECASE)
+_FILTER = re.compile(r'^(tag|status|year|in):(.+)$', re.IGNORECASE)
+SCOPES = {"text": "text", "body": "text", "pages": "text", "pdf": "text", "notes": "notes", "note": "notes"}
 _YEAR = re.compile(r"^(>=|<=|>|<|=)?(\d{4})$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -23,6 +25,7 @@ class ParsedQuery:
     years: tuple[tuple[str, int], ...] = field(default_factory=tuple)
     body: str = ""  # the same words as an expression for the page index (see body_expression)
     words: tuple[str, ...] = ()  # every word typed, for marking them in a snippet
+    scope: str = ""  # "" everywhere, "text" the papers' pages only, "notes" the notes only
 
 
 MAX_FILTERS = 50  # SQLite refuses an expression deeper than 1000; nobody needs 50 different tags at once
@@ -36,6 +39,7 @@ def parse_query(text: str) -> ParsedQuery:
     statuses: list[str] = []
     years: list[tuple[str, int]] = []
     groups: list[list[str]] = []
+    scope = ""
     for token in _split(text):
         match = _FILTER.match(token)
         if match:
@@ -45,6 +49,9 @@ def parse_query(text: str) -> ParsedQuery:
                 continue
             if key == "status":
                 statuses.append(value.lower().replace("-", "_"))
+                continue
+            if key == "in" and value.lower() in SCOPES:
+                scope = SCOPES[value.lower()]
                 continue
             year = _YEAR.match(value)
             if key == "year" and year:
@@ -56,7 +63,7 @@ def parse_query(text: str) -> ParsedQuery:
             groups.append(words)
     words = tuple(dict.fromkeys(w for group in groups for w in group))
     return ParsedQuery(" AND ".join(_unique(terms)), _unique(tags), _unique(statuses), _unique(years),
-                       body_expression(groups), words)
+                       "" if scope == "notes" else body_expression(groups), words, scope)
 
 
 def body_expression(groups: list[list[str]]) -> str:

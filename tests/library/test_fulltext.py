@@ -219,3 +219,18 @@ def test_catching_up_reads_each_due_paper_once_and_marks_a_broken_pdf(lib, tmp_p
     assert seen[-1] == IndexProgress(3, 2)
     assert [p[0] for p in lib.papers_to_index()] == [gone]  # tried again next time, once the file is back
     assert index_pending(lib) == 0
+
+
+def test_in_text_and_in_notes_look_only_there(lib, tmp_path):
+    pdf = paper_pdf(tmp_path / "a.pdf", "Graph Kernels Explained", {2: "Walks over graph nodes."})
+    [outcome] = import_pdfs(lib, [pdf], thumbnailer=None, annotation_reader=None)
+    titled = lib.add_paper(PaperFields(title="Graph Theory Notes"))
+    noted = lib.add_paper(PaperFields(title="Unrelated Paper"))
+    lib.add_note(noted, "compare with the graph walks paper")
+
+    assert titles(lib, "in:text graph") == ["Graph Kernels Explained"]
+    assert lib.body_hits([outcome.paper_id], "in:text graph")[outcome.paper_id].page == 2  # though its title matches
+    assert titles(lib, "in:notes graph") == ["Unrelated Paper"]
+    assert lib.body_hits([outcome.paper_id], "in:notes graph") == {}
+    assert set(titles(lib, "graph")) == {"Graph Kernels Explained", "Graph Theory Notes", "Unrelated Paper"}
+    assert titled
