@@ -217,6 +217,9 @@ def score_file(group: str, path: Path, expected: list[Expected] | None, verbose_
     unmatched = list(papers)
     for want in expected:
         match = next((p for p in unmatched if _key(p.title) == _key(want.title) and _key(want.title)), None)
+        if match is None and _key(want.title):  # the same words in another order (subtitle and titleaddon)
+            match = next((p for p in unmatched if sorted(_key(p.title).split()) == sorted(_key(want.title).split())),
+                         None)
         if match is None and want.doi:
             match = next((p for p in unmatched if p.doi.lower() == want.doi), None)
         if match is None and not want.title:  # imported as "Untitled": the same authors, in order

@@ -175,7 +175,10 @@ def strip_enclosing(raw: str) -> str:
 
 
 _DECODER = None
-_UNWRAP = re.compile(r"\\(?:mbox|hbox|text|textnormal|ensuremath)\s*\{")
+# Wrappers whose argument is the text itself; pylatexenc drops \mbox{$\mu$} and \textup{The Good Place}.
+_UNWRAP = re.compile(r"\\(?:mbox|hbox|text|textnormal|textup|textrm|textsf|texttt|textmd|textsl|textsc|"
+                     r"textit|textbf|emph|mkbibemph|mkbibitalic|mkbibbold|mkbibquote|ensuremath|NoCaseChange|"
+                     r"nocase)\s*\{")
 
 
 def latex_to_text(raw: str) -> str:
@@ -185,7 +188,7 @@ def latex_to_text(raw: str) -> str:
         from pylatexenc.latex2text import LatexNodes2Text
 
         _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-    inner = simple_math_to_unicode(_UNWRAP.sub("{", strip_enclosing(raw)))  # pylatexenc drops \mbox{$\mu$}
+    inner = simple_math_to_unicode(_UNWRAP.sub("{", strip_enclosing(raw)))
     try:
         text = _DECODER.latex_to_text(inner)
     except Exception:  # pylatexenc is lenient, but never let one odd title stop an import

@@ -191,3 +191,26 @@ def test_a_mendeley_path_without_its_leading_slash_is_found(corpus, library, tmp
     assert report.pdfs_linked == 1
     (paper,) = _papers(library)
     assert library.pdf_file(paper.id) is not None
+
+
+# One transaction, and the whole corpus -------------------------------------------------
+
+def test_cancelling_a_csl_json_import_part_way_adds_none_of_it(interop, library):
+    csl = interop / "csl-json" / "bbt__Date_export_to_Better_CSL-JSON_360_811.csl.json"
+    seen = []
+    report = import_file(library, csl, progress=lambda done, total, title: seen.append(done),
+                         is_cancelled=lambda: len(seen) >= 7)
+    assert report.cancelled and len(seen) == 7
+    assert report.added == [] and _papers(library) == []
+
+
+@pytest.mark.slow
+def test_the_interop_corpus_imports_without_junk_and_with_exact_author_lists(interop):
+    from benchmarks.interop import run_import
+
+    total = run_import(interop)["all"]
+    assert total.junk == 0
+    assert total.found / total.expected >= 0.99
+    good, checked = total.checks["authors"]
+    assert checked > 900 and good / checked >= 0.98
+    assert total.refused == 1  # RisImporterCorrupted.ris, which has no TY line
