@@ -107,13 +107,37 @@ def _json_format(body: str) -> str | None:
     return None
 
 
-def _looks_like_list(body: str) -> bool:
-    """Text with lines short enough to be titles, ids or links (a post's prose is allowed around them)."""
-    lines = [line for line in body.splitlines() if line.strip()]
-    if not lines:
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:\d{1,3}[.)]|[-*+])\s+\S")
+_IDENTIFIER = re.compile(r"\b10\.\d{4,9}/\S+|arxiv[:\s/]*\d{4}\.\d{4,5}|^\s*\d{4}\.\d{4,5}(v\d+)?\s*$|https?://\S+",
+                         re.IGNORECASE)
+_CODE = re.compile(r"[{};=<>|\\]|\s#\s|^\s*(?:def|class|import|from|return|if|for|while|#!|//|/\*)\b|\S:\S")
+
+
+def _paper_like(line: str) -> bool:
+    """A title, DOI, arXiv id or link, rather than a line of code, configuration or a log."""
+    if _IDENTIFIER.search(line):
+        return True
+    text = _LIST_ITEM.sub("", line).strip()
+    words = text.split()
+    if not 2 <= len(words) <= 40 or _CODE.search(text):
         return False
-    short = sum(1 for line in lines if len(line) <= 300)
-    return short * 2 >= len(lines)
+    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
+    return letters >= 0.75 * len(text)
+
+
+def _looks_like_list(body: str) -> bool:
+    """Titles, DOIs, arXiv ids or links, one a line, or a post with a list of them.
+
+    Source code, /etc/passwd or a CSV would otherwise each become a paper per line: most of
+    the lines that could be items (headings and long prose aside) must look like papers.
+    """
+    lines = [line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    candidates = [line for line in lines if len(line) <= 300]
+    if not candidates:
+        return False
+    items = [line for line in candidates if _LIST_ITEM.match(line)]
+    pool = items if len(items) >= 2 else candidates  # a post: only its list items need to be papers
+    return sum(map(_paper_like, pool)) * 10 >= len(pool) * 6
 
 
 def sniff(path: Path | str) -> tuple[str, DecodedText]:

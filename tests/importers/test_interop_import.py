@@ -77,6 +77,27 @@ def test_a_ris_file_without_any_record_start_is_refused(interop, library):
     assert _papers(library) == []
 
 
+def test_source_code_is_refused_rather_than_read_as_a_list_of_titles(library, tmp_path):
+    from reader import cli
+
+    code = tmp_path / "notes.txt"
+    code.write_text(Path(cli.__file__).read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="notes.txt is not a bibliography"):
+        import_file(library, code)
+    assert _papers(library) == []
+
+
+def test_a_list_of_dois_arxiv_ids_links_and_titles_is_still_a_list(library, tmp_path):
+    listing = tmp_path / "to-read.txt"
+    listing.write_text("Attention Is All You Need\n10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P\n"
+                       "arXiv:1810.04805\nhttps://openreview.net/forum?id=rJ4km2R5t7\n", encoding="utf-8")
+    report = import_file(library, listing)
+    assert (report.format, len(report.added)) == (detect.PLAIN_LIST, 4)
+    papers = _papers(library)
+    assert papers[1].doi == "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
+    assert papers[2].arxiv_id == "1810.04805"
+
+
 # Finding 2: DOIs with < and > are whole; different DOIs are different papers ---------------
 
 def test_a_sici_doi_with_angle_brackets_is_kept_whole(interop):
