@@ -314,7 +314,7 @@ def show_import_reports(parent: QWidget, reports: list) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle("Import")
     box.setText("\n".join(f"{r.source.name if r.source else 'Import'}: {r.summary()}" for r in reports))
-    details = [line for r in reports for line in [*r.duplicates, *r.problems]]
+    details = [line for r in reports for line in [*r.notes, *r.duplicates, *r.problems]]  # notes: a guessed encoding
     if details:
         box.setDetailedText("\n".join(details))
     box.open()
