@@ -235,3 +235,15 @@ def test_the_interop_corpus_imports_without_junk_and_with_exact_author_lists(int
     good, checked = total.checks["authors"]
     assert checked > 900 and good / checked >= 0.98
     assert total.refused == 1  # RisImporterCorrupted.ris, which has no TY line
+
+
+def test_one_key_for_two_different_works_and_mendeley_tags_keep_both_entries(library, tmp_path):
+    # As in JabRef's files: Schank:80 is an @article and a different @techreport; Mendeley tags its entries.
+    bib = tmp_path / "library.bib"
+    bib.write_text("@article{Schank:80,\n  author = {Roger C. Schank},\n  title = {Language and Memory},\n"
+                   "  journal = {Cognitive Science},\n  year = {1980},\n  mendeley-tags = {memory,NLU}\n}\n\n"
+                   "@techreport{Schank:80,\n  author = {Roger C. Schank},\n  title = {Reminding and Memory "
+                   "Organization},\n  institution = {Yale University},\n  year = {1980}\n}\n", encoding="utf-8")
+    report = import_file(library, bib)
+    assert [title for _, title in report.added] == ["Language and Memory", "Reminding and Memory Organization"]
+    assert set(_papers(library)[0].tags) == {"memory", "NLU"}
