@@ -124,7 +124,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.body_indexer.finished.connect(self.index_progress.done)
         self.statusBar().addPermanentWidget(self.index_progress)
 
-        self.search = QLineEdit(placeholderText="Search titles, authors, tags, notes, captions…")
+        self.search = QLineEdit(placeholderText="Search titles, authors, tags, notes, the papers’ text…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(240)
         self.search.setMaximumWidth(420)
