@@ -362,7 +362,7 @@ def _added(ctx: _Context, entry: BibEntry, paper_id: int, fields: PaperFields, v
 
 def _add_pending(ctx: _Context) -> None:
     """The entries without a PDF to copy, all in one transaction; then the report in file order."""
-    ids = ctx.library.add_papers([fields for _, fields, _, _ in ctx.pending])
+    ids = ctx.library.add_papers([fields for _, fields, _, _ in ctx.pending]) if ctx.pending else []
     for paper_id, (entry, fields, venue_field, notes) in zip(ids, ctx.pending):
         ctx.report.problems.extend(notes)
         _added(ctx, entry, paper_id, fields, venue_field)

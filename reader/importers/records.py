@@ -62,7 +62,7 @@ def add_records(library: Library, records: Sequence[ImportedRecord], report: Imp
             new.append(fields)
         if progress:
             progress(position + 1, len(records), fields.title)
-    ids = library.add_papers(new)
+    ids = library.add_papers(new) if new else []
     report.added.extend((paper_id, fields.title) for paper_id, fields in zip(ids, new))
     _name_placeholders(report, ids)
 
