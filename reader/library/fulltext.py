@@ -78,14 +78,12 @@ def store_page_texts(conn: Connection, paper_id: int, pdf_hash: str, texts: Sequ
     remove_page_texts(conn, paper_id)
     outcome = "indexed" if sum(len(t.strip()) for t in texts) >= MIN_TEXT_CHARS else "no_text"
     if outcome == "indexed":
-        for page, text in enumerate(texts[: (1 << PAGE_BITS) - 1], start=1):
-            if not text.strip():
-                continue
-            row_id = page_row_id(paper_id, page)
-            conn.exec_driver_sql("INSERT INTO page_text (id, text) VALUES (?, ?)",
-                                 (row_id, zlib.compress(text.encode("utf-8", "replace"), 6)))
-            conn.exec_driver_sql("INSERT INTO page_fts (rowid, text) VALUES (?, ?)",
-                                 (row_id, text.encode("utf-8", "replace").decode("utf-8")))
+        pages = [(page_row_id(paper_id, page), text.encode("utf-8", "replace"))
+                 for page, text in enumerate(texts[: (1 << PAGE_BITS) - 1], start=1) if text.strip()]
+        conn.exec_driver_sql("INSERT INTO page_text (id, text) VALUES (?, ?)",
+                             [(row_id, zlib.compress(data, 6)) for row_id, data in pages])
+        conn.exec_driver_sql("INSERT INTO page_fts (rowid, text) VALUES (?, ?)",
+                             [(row_id, data.decode("utf-8")) for row_id, data in pages])
     _record(conn, paper_id, pdf_hash, len(texts), outcome)
     return outcome
 
@@ -109,11 +107,11 @@ def remove_page_texts(conn: Connection, paper_id: int) -> None:
     so each page's stored text is handed back to it first.
     """
     low, high = _rows_of(paper_id)
-    for row_id, blob in conn.exec_driver_sql(
-            "SELECT id, text FROM page_text WHERE id BETWEEN ? AND ?", (low, high)).all():
-        conn.exec_driver_sql("INSERT INTO page_fts (page_fts, rowid, text) VALUES ('delete', ?, ?)",
-                             (row_id, _text(blob)))
-    conn.exec_driver_sql("DELETE FROM page_text WHERE id BETWEEN ? AND ?", (low, high))
+    stored = [(row_id, _text(blob)) for row_id, blob in conn.exec_driver_sql(
+        "SELECT id, text FROM page_text WHERE id BETWEEN ? AND ?", (low, high))]
+    if stored:
+        conn.exec_driver_sql("INSERT INTO page_fts (page_fts, rowid, text) VALUES ('delete', ?, ?)", stored)
+        conn.exec_driver_sql("DELETE FROM page_text WHERE id BETWEEN ? AND ?", (low, high))
     conn.exec_driver_sql("DELETE FROM body_text WHERE paper_id = ?", (paper_id,))
 
 
