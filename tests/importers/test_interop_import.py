@@ -247,3 +247,16 @@ def test_one_key_for_two_different_works_and_mendeley_tags_keep_both_entries(lib
     report = import_file(library, bib)
     assert [title for _, title in report.added] == ["Language and Memory", "Reminding and Memory Organization"]
     assert set(_papers(library)[0].tags) == {"memory", "NLU"}
+
+
+def test_a_ris_file_of_many_records_gives_one_paper_each_with_its_line(interop, library, tmp_path):
+    names = ["RisImporterTest3", "RisImporterTest6", "RisImporterTest9", "RisImporterTestDOI", "RisImporterTestScopus",
+             "RisImporterTestScience", "RisImporterTest5a", "RisImporterTestWithEmptyER"]
+    combined = tmp_path / "export.ris"
+    combined.write_text("\n".join((interop / "ris" / f"{n}.ris").read_text(encoding="utf-8-sig") for n in names),
+                        encoding="utf-8")
+    report = import_file(library, combined)
+    assert (report.format, report.found) == (detect.RIS, len(names))
+    assert len(report.added) + len(report.duplicates) == len(names)
+    titles = [p.title for p in _papers(library)]
+    assert not any(t.startswith(("TY", "\ufeff")) or not t.strip() for t in titles)
