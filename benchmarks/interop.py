@@ -184,9 +184,9 @@ def _last_name_matches(display: str, last: str) -> bool:
 
 def import_one(path: Path, home: Path):
     """The papers created from ``path`` in a fresh library, and the import report (None when refused)."""
+    from reader.errors import ReaderError
     from reader.importers.any_format import import_file
     from reader.library import Library, PaperQuery
-    from reader.errors import ReaderError
 
     with Library.open(home) as library:
         try:

@@ -55,7 +55,7 @@ _MONTHS = {name[:3].lower(): "{" + name + "}" for name in (
 
 
 def _split_concatenation(raw: str) -> list[str]:
-    """``dtv # { and Walter de Gruyter}`` -> ``["dtv", "{ and Walter de Gruyter}"]`` (``#`` outside braces and quotes)."""
+    """``dtv # { and Walter de Gruyter}`` -> ``["dtv", "{ and Walter de Gruyter}"]``: ``#`` outside braces, quotes."""
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(raw):
         if ch == "{":
