@@ -56,8 +56,8 @@ def paper_ids(conn: Connection, query: PaperQuery, offset: int = 0, limit: int |
                 continue
         wanted = None if limit is None else limit - len(found)
         got = _run_ids(conn, tier, skip, wanted)
-        if number == 0 and skip == 0 and (wanted is None or len(got) < wanted):
-            leading_seen = got
+        if number == 0 and skip == 0 and (wanted is None or len(got) < wanted) and len(got) <= 1000:
+            leading_seen = got  # small enough to name in the SQL
         found += got
         skip = 0
     return found
