@@ -61,7 +61,10 @@ def _unicode_to_latex(ch: str) -> str:
 
         _ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
                                          unknown_char_policy="keep", unknown_char_warning=False)
-    return _ENCODER.unicode_to_latex(ch)
+    latex = _ENCODER.unicode_to_latex(ch)
+    # A ligature (ﬁ) or a letter-like symbol that pylatexenc spells as plain letters would come back
+    # as other characters: such a character is kept, as biber and LaTeX with UTF-8 input read it.
+    return ch if latex.strip("{}").isalnum() else latex
 
 
 def to_latex(text: str, *, ascii_only: bool = True, protect_case: bool = False) -> str:
