@@ -196,6 +196,9 @@ def latex_to_text(raw: str) -> str:
     return " ".join(text.split())
 
 
+_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr)\.?|[IVX]{1,4}|\d(?:st|nd|rd|th)", re.IGNORECASE)
+
+
 def split_authors(raw: str) -> tuple[str, ...]:
     """BibTeX ``Last, First and Other, Name`` -> ``("First Last", "Name Other")``."""
     from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
@@ -204,8 +207,11 @@ def split_authors(raw: str) -> tuple[str, ...]:
     for person in split_multiple_persons_names(strip_enclosing(raw)):
         try:
             parts = parse_single_name_into_parts(person)
-            words = [*parts.first, *parts.von, *parts.last]
-            display = " ".join(words) + (", " + " ".join(parts.jr) if parts.jr else "")
+            first, junior = list(parts.first), list(parts.jr)
+            if junior and len(first) == 1 and _SUFFIX.fullmatch(first[0]) and not _SUFFIX.fullmatch(junior[-1]):
+                first, junior = junior, first  # "Sherry, John F., Jr.": the suffix put last, as RIS does
+            words = [*first, *parts.von, *parts.last]
+            display = " ".join(words) + (", " + " ".join(junior) if junior else "")
         except Exception:
             display = person
         text = latex_to_text(display)

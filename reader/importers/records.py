@@ -25,13 +25,14 @@ class ImportedRecord:
 
 
 def display_name(name: str) -> str:
-    """``"Harrison, Warren"`` -> ``"Warren Harrison"``; ``"Valle-Delgado,J. J."`` too; others unchanged."""
+    """RIS order to ours: ``"Harrison, Warren"`` -> ``"Warren Harrison"``, ``"Valle-Delgado,J. J."`` too, and
+    ``"Costa, P. T., Jr."`` (Last, First, Suffix, as the RIS specification orders them) -> ``"P. T. Costa, Jr."``."""
     name = " ".join(name.split())
     if name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
         return f"{first} {last}".strip() if last else first
-    if name.count(",") == 2:  # Last, Jr, First
-        last, junior, first = (part.strip() for part in name.split(","))
+    if name.count(",") == 2:
+        last, first, junior = (part.strip() for part in name.split(","))
         return f"{first} {last}, {junior}".strip()
     return name
 

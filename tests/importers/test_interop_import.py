@@ -260,3 +260,13 @@ def test_a_ris_file_of_many_records_gives_one_paper_each_with_its_line(interop, 
     assert len(report.added) + len(report.duplicates) == len(names)
     titles = [p.title for p in _papers(library)]
     assert not any(t.startswith(("TY", "\ufeff")) or not t.strip() for t in titles)
+
+
+def test_name_suffixes_stay_suffixes_in_bibtex_and_in_ris_order(interop, library):
+    import_file(library, interop / "bibtex" / "jabref-complex.bib")
+    (paper,) = [p for p in _papers(library) if "Eric von Hippel" in p.authors]
+    # The file writes "Reagle, Jr., Joseph M." (BibTeX's order) and "Sherry, John F., Jr." (the suffix last).
+    assert paper.authors[1:3] == ("Joseph M. Reagle, Jr.", "John F. Sherry, Jr.")
+    from reader.importers.records import display_name
+
+    assert display_name("Costa, P. T., Jr.") == "P. T. Costa, Jr."  # RIS: Last, First, Suffix
