@@ -42,3 +42,26 @@ def test_export_errors_are_one_line(library_home, tmp_path):
     assert result.returncode == 1 and "no paper with id 99" in result.stderr
     result = run(library_home, "import", str(tmp_path / "missing.bib"), check=False)
     assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_export_each_bibliography_format_and_import_it_back(library_home, tmp_path):
+    """``export biblatex|ris|csljson``: stdout without --out, a file with it, and the file imports again."""
+    import json
+
+    build_library(library_home)[0].close()
+    biblatex = run(library_home, "export", "biblatex", "--tag", "NLP").stdout
+    assert biblatex.startswith("@inproceedings{vaswani2017attention,") and "eprinttype = {arxiv}" in biblatex
+    ris = run(library_home, "export", "ris", "--paper", "1").stdout
+    assert ris.splitlines()[0] == "TY  - CPAPER" and "AU  - Vaswani, Ashish" in ris and ris.rstrip().endswith("ER  -")
+    out = tmp_path / "refs.json"
+    result = run(library_home, "export", "csljson", "--out", str(out))
+    assert "Exported 3 entries" in result.stderr and result.stdout == ""
+    items = json.loads(out.read_text(encoding="utf-8"))
+    assert items[0]["author"][0] == {"family": "Vaswani", "given": "Ashish"}
+    assert items[0]["issued"] == {"date-parts": [[2017]]}
+
+    fresh = tmp_path / "fresh"
+    imported = run(fresh, "import", str(out))
+    assert imported.stdout.split() == ["1", "2"]  # the third is the first's twin: same title, year, author
+    assert "already in the library" in imported.stderr
+    assert "Attention" in run(fresh, "show", "1").stdout
