@@ -106,17 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_export_import_parsers(sub) -> None:
     """``export markdown|bibtex`` and ``import FILE`` (reader.export, reader.importers)."""
-    p = sub.add_parser("export", help="export papers as Markdown notes or BibTeX")
+    p = sub.add_parser("export", help="export papers as Markdown notes, BibTeX, biblatex, RIS or CSL-JSON")
     formats = p.add_subparsers(dest="format", metavar="FORMAT", parser_class=_Parser, required=True)
     for name, helptext in (("markdown", "one .md note per paper, with figures and annotations"),
-                           ("bibtex", "a .bib file (stdout without --out)")):
+                           ("bibtex", "a .bib file for BibTeX (stdout without --out)"),
+                           ("biblatex", "a .bib file for biblatex and biber, UTF-8 (stdout without --out)"),
+                           ("ris", "a .ris file for EndNote, Zotero, Mendeley (stdout without --out)"),
+                           ("csljson", "CSL-JSON for Pandoc and Zotero (stdout without --out)")):
         f = formats.add_parser(name, help=helptext)
         f.add_argument("--out", type=Path, required=name == "markdown",
                        metavar="DIR" if name == "markdown" else "FILE")
         f.add_argument("--tag", help="only papers with this tag")
         f.add_argument("--paper", type=int, action="append", default=[], metavar="ID",
                        help="only this paper (repeatable)")
-    p = sub.add_parser("import", help="import a .bib file or a plain list of papers (.txt, .md)")
+    p = sub.add_parser("import", help="import BibTeX/biblatex, RIS, CSL-JSON, Better BibTeX JSON or a plain list "
+                                      "of papers (the format is read from the content)")
     p.add_argument("file", type=Path)
     p.add_argument("--tag", action="append", default=[], help="tag to give every imported paper (repeatable)")
     p.add_argument("--link-files-anywhere", action="store_true",
@@ -473,9 +477,9 @@ def _cmd_export(library, args) -> int:
 
         print(printable(export_markdown(library, ids, args.out).describe()), file=sys.stderr)
         return EXIT_OK
-    from reader.export.bibtex import export_bibtex
+    from reader.export.formats import EXPORTERS
 
-    report = export_bibtex(library, ids, args.out)
+    report = EXPORTERS[args.format](library, ids, args.out)
     if args.out is None:
         sys.stdout.write(report.text)
     else:
@@ -484,17 +488,19 @@ def _cmd_export(library, args) -> int:
 
 
 def _cmd_import(library, args) -> int:
-    from reader.importers.bibtex import NOT_COPIED, import_bibtex
-    from reader.importers.plain_list import import_plain_list
+    from reader.importers import detect
+    from reader.importers.any_format import import_file
+    from reader.importers.bibtex import NOT_COPIED
 
     if not args.file.is_file():
         raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
-    if args.file.suffix.lower() == ".bib":
+    fmt, _ = detect.sniff(args.file)  # by content, not by name; refuses (exit 1) anything we cannot read
+    if fmt == detect.BIBTEX:
         with _pdf_worker() as pool:  # linked PDFs are read in the bounded child, as by add
-            report = import_bibtex(library, args.file, tags=args.tag, extractor=pool.extract,
-                                   link_files_anywhere=args.link_files_anywhere)
+            report = import_file(library, args.file, tags=args.tag, extractor=pool.extract,
+                                 link_files_anywhere=args.link_files_anywhere)
     else:
-        report = import_plain_list(library, args.file, tags=args.tag)
+        report = import_file(library, args.file, tags=args.tag)
     for paper_id, _ in report.added:
         print(paper_id)
     for line in report.lines():
