@@ -18,7 +18,9 @@ exact; junk papers (created but matching no expected entry). Targets (issue 14):
 
     python benchmarks/interop.py [--corpus DIR] [--verbose]
 
-The export half (round trips through our exporters) is to be added as its own section.
+Then the export section (``benchmarks/interop_export.py``): those papers exported in each
+format and imported again, the fields that changed, and biber's check of the .bib exports
+(``--no-export`` skips it).
 """
 
 from __future__ import annotations
@@ -294,6 +296,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--verbose", action="store_true", help="list every entry missed and every field wrong")
+    parser.add_argument("--no-export", action="store_true", help="skip the export round trips and biber")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"interop corpus not found at {args.corpus}", file=sys.stderr)
@@ -302,6 +305,11 @@ def main(argv=None) -> int:
 
     logging.disable(logging.WARNING)
     print_import(run_import(args.corpus), args.verbose)
+    if not args.no_export:
+        from interop_export import run_export  # this folder is first on sys.path when run as a script
+
+        print()
+        run_export(args.corpus, args.verbose)
     return 0
 
 
