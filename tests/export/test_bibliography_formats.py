@@ -120,3 +120,14 @@ def test_latex_and_bibtex_print_the_names_and_maths_as_meant(library, tmp_path):
     bbl = " ".join((tmp_path / "doc.bbl").read_text().split())
     assert "P.~T. Costa, Jr., {World Health Organization}, and Ludwig van Beethoven" in bbl
     assert "the {$A_2$} factor in {BERT}" in bbl
+
+
+def test_an_imported_entry_without_a_title_gets_no_made_up_one(library, tmp_path):
+    from reader.importers.bibtex import import_bibtex
+
+    bib = tmp_path / "in.bib"
+    bib.write_text("@book{b1, author = {A. A. Author}, date = {2014}}\n"
+                   "@book{b2, author = {A. A. Author and B. B. Author}, date = {2014}}\n", encoding="utf-8")
+    import_bibtex(library, bib)
+    text = export_bibtex(library, [1, 2]).text
+    assert "title" not in text and text.count("@book{") == 2
