@@ -21,7 +21,7 @@ from reader.export.atomic import ExportError, ensure_folder, write_atomic
 from reader.export.bibstore import load_entry
 from reader.export.escape import markdown_text, web_links
 from reader.export.filenames import paper_slug
-from reader.export.frontmatter import emit, read_int, split_front_matter
+from reader.export.frontmatter import emit, read_int, split_front_matter, unquote
 from reader.export.merge import merge_body, merge_front
 from reader.export.template import Segment, TemplateError, parse, render
 from reader.library import Library, PaperDetail
@@ -34,7 +34,7 @@ PDF_DIR, THUMBNAIL_DIR = "pdfs", "thumbnails"
 ID_KEY = "reading_list_id"
 OWNED_KEYS = {ID_KEY, "title", "authors", "year", "venue", "doi", "arxiv", "url", "urls", "code_url", "tags",
               "status", "added", "updated", "aliases"}
-USER_WINS = {"aliases"}  # written on the first export; a note whose aliases the user wrote keeps theirs
+USER_WINS = {"aliases"}  # a note whose aliases the user changed keeps theirs on re-export
 Progress = Callable[[int, int, str], None]
 
 
@@ -139,8 +139,31 @@ def short_title(title: str, stored_short: str = "") -> str:
 
 
 def aliases(paper: PaperDetail, stored_short: str = "") -> list[str]:
-    title = " ".join(paper.title.split())
+    return title_aliases(paper.title, stored_short)
+
+
+def title_aliases(title: str, stored_short: str = "") -> list[str]:
+    title = " ".join(title.split())
     return list(dict.fromkeys(a for a in (title, short_title(title, stored_short)) if a))
+
+
+def aliases_are_ours(old_text: str, stored_short: str = "") -> bool:
+    """True when a note's ``aliases`` are the ones export wrote for its title then (so a renamed
+    paper gets new ones); False when the user changed them, which re-export then keeps."""
+    split = split_front_matter(old_text.replace("\r\n", "\n"))
+    if split is None:
+        return True
+    raw = {key: text for key, text in reversed(split[0])}
+    written = [text for key, text in split[0] if key == "aliases"]
+    if not written:
+        return True
+    if len(written) > 1:  # the user added their own below ours
+        return False
+    try:
+        old_title = unquote(raw.get("title", "").split(":", 1)[1].strip())
+    except (IndexError, ValueError, KeyError):
+        return False
+    return raw["aliases"] == emit([("aliases", title_aliases(old_title, stored_short))])
 
 
 def front_matter(paper: PaperDetail, stored_short: str = "") -> str:
@@ -217,7 +240,8 @@ def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict
             "app_link": f"{app_link}&page={mark.page}", "pdf_link": _pdf_uri(library, paper, mark.page),
         })
     notes = "\n\n".join(n.body.strip("\n") for n in paper.notes if n.body.strip())
-    context = dict(fields, front_matter=front_matter(paper, _stored_short_title(library, paper)), paper=fields,
+    stored_short = _stored_short_title(library, paper)
+    context = dict(fields, front_matter=front_matter(paper, stored_short), paper=fields, _stored_short=stored_short,
                    summary=markdown_text(paper.summary.strip()),
                    captions=captions, figures=bool(captions), notes=notes, annotations=annotations,
                    annotations_heading=bool(annotations))
@@ -247,7 +271,8 @@ def render_note(template: Template, context: dict[str, Any], old_text: str | Non
         old_text = old_text.replace("\r\n", "\n")
         blocks = [s for s in segments if s.kind == "block"]
         if front is not None:
-            front, body = merge_front(old_text, front, OWNED_KEYS, USER_WINS)
+            theirs = set() if aliases_are_ours(old_text, context.get("_stored_short", "")) else USER_WINS
+            front, body = merge_front(old_text, front, OWNED_KEYS, theirs)
         else:
             body = old_text
         text = (front or "") + merge_body(body, blocks)

@@ -97,3 +97,11 @@ def test_front_matter_tags_are_all_valid_and_unique(library, tmp_path):
     paper = library.add_paper(PaperFields(title="Tagged", tags=("deep learning", "deep-learning", "2021", "!!", "NLP")))
     _, front, _ = _export(library, paper, tmp_path / "vault")
     assert front["tags"] == ["_2021", "deep-learning", "NLP"]
+
+
+def test_aliases_follow_a_renamed_paper_until_the_user_edits_them(library, tmp_path):
+    paper = library.add_paper(PaperFields(title="GPT-3: Language Models are Few-Shot Learners", year=2020))
+    _export(library, paper, tmp_path / "vault")
+    library.update_paper(paper, title="GPT3: Language Models are Few-Shot Learners")
+    _, front, _ = _export(library, paper, tmp_path / "vault")
+    assert front["aliases"] == ["GPT3: Language Models are Few-Shot Learners", "GPT3"]
