@@ -304,6 +304,11 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             self.detail.show_body_hit(None)
         self.settings.setValue("selection/paper", paper_id)
 
+    def _lists_imported(self, reports: list) -> None:
+        """A bibliography's linked PDFs are added without their text: it is read in the background."""
+        super()._lists_imported(reports)
+        self.body_indexer.start()
+
     def _open_from_list(self, paper_id: int) -> None:
         """Enter or a double-click: a paper the search found by its own text opens at that page."""
         if self.model.body_hit(paper_id) is not None:

@@ -61,3 +61,18 @@ def test_a_body_text_hit_shows_its_page_and_opens_there_with_the_words_found(qtb
     assert tab.find_bar.edit.text() == "contrastive objective"
     qtbot.waitUntil(lambda: tab.find_bar.count_label.text() == "1 of 1", timeout=10_000)
     assert tab.current_page() == 2
+
+
+def test_the_pdfs_a_bibliography_links_are_indexed_after_its_import(qtbot, open_window, tmp_path):
+    folder = tmp_path / "bib"
+    folder.mkdir()
+    paper_pdf(folder / "linked.pdf", "A Linked Paper About Tapirs", {2: "Tapirs browse at night."})
+    bib = folder / "refs.bib"
+    bib.write_text("@article{tapir2020, title = {A Linked Paper About Tapirs}, author = {Doe, Jane},"
+                   " year = {2020}, file = {linked.pdf}}\n", encoding="utf-8")
+    window = open_window()
+    with qtbot.waitSignal(window.body_indexer.finished, timeout=10_000):
+        pass  # the look at start-up, with nothing to do yet
+    window.import_lists([bib])
+    qtbot.waitUntil(lambda: window.library.query_ids(PaperQuery(text="in:text tapirs browse")) != [],
+                    timeout=60_000)
