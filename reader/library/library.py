@@ -156,19 +156,18 @@ class Library:
 
     def heal(self) -> int:
         """Finish what a killed session left undone: sidecars it committed changes for but
-        never wrote, and its temp files. Safe because this process holds the library's
-        lock, so no other writer can own them. Returns how many sidecars were rewritten."""
+        never wrote, its temp files, and PDFs it copied in for an add that never committed.
+        Safe because this process holds the library's lock, so no other process can own
+        them, and files this process made since it opened (by their ctime, which a copy
+        cannot set to the past) are left alone. Returns how many sidecars were rewritten."""
         from reader.library.check import TEMP_PATTERNS
 
         if self._lock is None:
             return 0
         for folder, pattern in TEMP_PATTERNS:
             for leftover in (self.home / folder).glob(pattern):
-                try:
-                    if leftover.stat().st_mtime < self._opened_at:  # newer ones are this process's own, in use
-                        leftover.unlink()
-                except OSError as exc:
-                    log.warning("cannot remove leftover %s: %s", leftover, exc)
+                self._remove_if_older_than_this_session(leftover)
+        self._remove_uncommitted_pdfs()
         with self._read() as conn:
             pending = conn.exec_driver_sql("SELECT paper_id, token FROM sidecar_pending").all()
         if not pending:
@@ -180,6 +179,28 @@ class Library:
             self._clear_pending([token for _paper_id, token in pending])
         log.info("rewrote %d sidecars a previous session left stale", len(paper_ids))
         return len(paper_ids)
+
+    def _remove_uncommitted_pdfs(self) -> None:
+        """A PDF in ``pdfs/`` that no paper names and that has no sidecar was copied in by an
+        add that was killed before it committed; the person's own file is untouched (an add
+        copies). One with a sidecar is kept: it belongs to a paper a restored backup lacks,
+        and ``rebuild --from-sidecars`` brings it back. Only the names adds give (the SHA-256)
+        are considered."""
+        if not self.pdf_dir.is_dir():
+            return
+        with self._read() as conn:
+            named = {row[0] for row in conn.exec_driver_sql("SELECT pdf_path FROM paper WHERE pdf_path != ''")}
+        for pdf in self.pdf_dir.glob("*.pdf"):
+            named_by_its_hash = len(pdf.stem) == 64 and all(c in "0123456789abcdef" for c in pdf.stem)
+            if named_by_its_hash and f"{PDF_DIR}/{pdf.name}" not in named and not pdf.with_suffix(".json").exists():
+                self._remove_if_older_than_this_session(pdf)  # other names were put there by hand: check reports them
+
+    def _remove_if_older_than_this_session(self, path: Path) -> None:
+        try:
+            if path.stat().st_ctime < self._opened_at:
+                path.unlink()
+        except OSError as exc:
+            log.warning("cannot remove leftover %s: %s", path, exc)
 
     def _clear_pending(self, tokens: Sequence[str]) -> None:
         with self._engine.connect() as conn:

@@ -102,3 +102,25 @@ def test_the_next_open_heals_what_a_kill_during_a_bulk_import_left(library_home,
         Library.open(library_home).close()  # an ordinary open, as the app or any command does
         report = check_library(library_home, fix=False)
         assert _kinds(report) == [], f"round {round_}: {[p.message for p in report.unresolved]}"
+
+
+def test_the_next_open_removes_a_pdf_copied_in_by_an_add_that_never_committed(library_home, pdf_factory):
+    """A kill between copying the PDF into pdfs/ and committing its paper left a file that
+    belongs to no paper (seen after 340 kills of benchmarks/crash_safety.py)."""
+    import shutil
+
+    with Library.open(library_home) as lib:
+        [kept] = import_pdfs(lib, [pdf_factory("Committed")])
+    pdfs = library_home / "pdfs"
+    uncommitted = pdfs / ("ab" * 32 + ".pdf")
+    shutil.copy2(pdf_factory("Killed mid-add"), uncommitted)
+    restored_elsewhere = pdfs / ("cd" * 32 + ".pdf")  # no paper names it, but its sidecar does
+    shutil.copy2(pdf_factory("Only in a sidecar"), restored_elsewhere)
+    restored_elsewhere.with_suffix(".json").write_text("{}", encoding="utf-8")
+
+    Library.open(library_home).close()
+
+    assert not uncommitted.exists()
+    assert restored_elsewhere.exists(), "a PDF with a sidecar is recoverable, never removed"
+    with Library.open(library_home) as lib:
+        assert lib.pdf_file(kept.paper_id).exists()
