@@ -498,7 +498,7 @@ def _cmd_import(library, args) -> int:
     if fmt == detect.BIBTEX:
         with _pdf_worker() as pool:  # linked PDFs are read in the bounded child, as by add
             report = import_file(library, args.file, tags=args.tag, extractor=pool.extract,
-                                 link_files_anywhere=args.link_files_anywhere)
+                                 thumbnailer=pool.thumbnails, link_files_anywhere=args.link_files_anywhere)
     else:
         report = import_file(library, args.file, tags=args.tag)
     for paper_id, _ in report.added:

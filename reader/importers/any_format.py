@@ -14,7 +14,12 @@ from pathlib import Path
 
 from reader.importers import detect
 from reader.importers.dedupe import ImportReport
-from reader.importers.pdf_files import Extractor, default_extractor
+from reader.importers.pdf_files import (
+    Extractor,
+    Thumbnailer,
+    default_extractor,
+    default_thumbnailer,
+)
 from reader.importers.records import ImportedRecord, add_records
 from reader.library import Library
 
@@ -75,7 +80,8 @@ def preview_file(path: Path | str) -> FilePreview:
 def import_file(library: Library, path: Path | str, *, tags: Sequence[str] = (),
                 extractor: Extractor = default_extractor, progress: Progress | None = None,
                 is_cancelled: Callable[[], bool] = lambda: False,
-                link_files_anywhere: bool = False) -> ImportReport:
+                link_files_anywhere: bool = False,
+                thumbnailer: Thumbnailer = default_thumbnailer) -> ImportReport:
     """Import ``path`` by the format its content shows; refuse (raise) and write nothing otherwise."""
     path = Path(path)
     fmt, decoded = detect.sniff(path)
@@ -83,7 +89,8 @@ def import_file(library: Library, path: Path | str, *, tags: Sequence[str] = (),
         from reader.importers.bibtex import import_bibtex
 
         report = import_bibtex(library, path, tags=tags, extractor=extractor, progress=progress,
-                               is_cancelled=is_cancelled, link_files_anywhere=link_files_anywhere)
+                               is_cancelled=is_cancelled, link_files_anywhere=link_files_anywhere,
+                               thumbnailer=thumbnailer)
         if report.found == 0 and not report.added:
             raise EmptyImportError(f"{path.name} holds no BibTeX entry we could read; nothing was imported."
                                    + (f" {report.problems[0]}" if report.problems else ""))

@@ -23,9 +23,21 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.export.bibstore import StoredEntry, save_entry
-from reader.importers.dedupe import DuplicateIndex, ImportReport, arxiv_from_text, clean_doi
+from reader.importers.dedupe import (
+    DuplicateIndex,
+    ImportReport,
+    arxiv_from_text,
+    clean_doi,
+)
 from reader.importers.latex_unicode import simple_math_to_unicode
-from reader.importers.pdf_files import Extractor, add_thumbnails, captions_from_extraction, default_extractor
+from reader.importers.pdf_files import (
+    Extractor,
+    Thumbnailer,
+    add_thumbnails,
+    captions_from_extraction,
+    default_extractor,
+    default_thumbnailer,
+)
 from reader.library import Library, PaperFields
 from reader.library.identity import sha256_file
 
@@ -201,7 +213,10 @@ _SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr)\.?|[IVX]{1,4}|\d(?:st|nd|rd|th)", re.IG
 
 def split_authors(raw: str) -> tuple[str, ...]:
     """BibTeX ``Last, First and Other, Name`` -> ``("First Last", "Name Other")``."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
 
     names = []
     for person in split_multiple_persons_names(strip_enclosing(raw)):
@@ -321,6 +336,7 @@ class _Context:
     base: Path
     tags: Sequence[str] = field(default_factory=tuple)
     link_files_anywhere: bool = False
+    thumbnailer: Thumbnailer = default_thumbnailer
     pending: list = field(default_factory=list)  # (entry, fields, venue_field, report lines) to add at the end
     lines: dict[int, int] = field(default_factory=dict)  # paper id -> line of its entry
 
@@ -390,13 +406,14 @@ def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> in
             return None
         extraction = ctx.extractor(pdf)
         outcome = ctx.library.add_pdf(pdf, fields, page_count=extraction.page_count,
-                                      captions=captions_from_extraction(extraction), sha256=digest)
+                                      captions=captions_from_extraction(extraction), sha256=digest,
+                                      page_texts=getattr(extraction, "page_texts", None))
     except (ReaderError, OSError) as exc:
         ctx.report.problems.append(f"{where}: the PDF {pdf} could not be added ({exc}); "
                                    "the paper was added without it.")
         return ctx.library.add_paper(fields)
     try:
-        add_thumbnails(ctx.library, outcome.paper_id)
+        add_thumbnails(ctx.library, outcome.paper_id, ctx.thumbnailer)
     except (ReaderError, OSError):
         pass  # a figure without its thumbnail still shows its caption
     ctx.report.pdfs_linked += 1
@@ -420,10 +437,13 @@ def _read_bib_decoded(path: Path):
 def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (),
                   extractor: Extractor = default_extractor, progress: Progress | None = None,
                   is_cancelled: Callable[[], bool] = lambda: False,
-                  link_files_anywhere: bool = False) -> ImportReport:
+                  link_files_anywhere: bool = False,
+                  thumbnailer: Thumbnailer = default_thumbnailer) -> ImportReport:
     """Add every well-formed, new entry of ``path``; the report says what happened to the rest.
 
     Linked PDFs outside the ``.bib`` file's folder are copied only with ``link_files_anywhere``.
+    The window and the command line pass the extraction process's ``extractor`` and
+    ``thumbnailer``, so a hostile linked PDF is read there, within its limits.
     """
     path = Path(path)
     decoded = _read_bib_decoded(path)
@@ -432,7 +452,7 @@ def import_bibtex(library: Library, path: Path | str, *, tags: Sequence[str] = (
     if decoded.guessed:
         report.notes.append(f"{path.name} is not UTF-8; it was read as {decoded.encoding} (a guess).")
     ctx = _Context(library, DuplicateIndex.from_library(library), report, extractor, path.parent, tags,
-                   link_files_anywhere)
+                   link_files_anywhere, thumbnailer)
     for index, entry in enumerate(entries):
         if is_cancelled():
             report.cancelled = True

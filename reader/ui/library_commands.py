@@ -82,7 +82,8 @@ class LibraryCommands:
         paths = paths or choose_import_files(self, self.settings)
         if paths:
             self.statusBar().showMessage(f"Importing {', '.join(p.name for p in paths)}…")
-            import_lists(self.library, self.runner, paths, on_done=self._lists_imported)
+            import_lists(self.library, self.runner, paths, on_done=self._lists_imported,
+                         pool=self.extraction_pool)
 
     def _lists_imported(self, reports: list) -> None:
         from reader.ui.dialogs.export import show_import_reports

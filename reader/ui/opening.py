@@ -116,7 +116,7 @@ class PaperOpening:
             def do_import(link_files_anywhere: bool) -> None:
                 self.statusBar().showMessage(f"Importing {path.name}…")
                 import_lists(self.library, self.runner, [path], on_done=self._lists_imported,
-                             link_files_anywhere=link_files_anywhere)
+                             link_files_anywhere=link_files_anywhere, pool=self.extraction_pool)
 
             self.bib_question = BibImportQuestion(self, preview, do_import)
             self.bib_question.open()

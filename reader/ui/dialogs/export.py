@@ -285,13 +285,15 @@ def choose_import_files(parent: QWidget, settings: QSettings) -> list[Path]:
 
 def import_lists(library: Library, runner: TaskRunner, paths: Sequence[Path], *,
                  on_done: Callable[[list], None], tags: Sequence[str] = (),
-                 link_files_anywhere: bool = False) -> None:
+                 link_files_anywhere: bool = False, pool=None) -> None:
     """Import bibliographies and plain lists on the work lane; ``on_done(reports)`` on the GUI thread.
 
     Each file's format is read from its content (``reader.importers.any_format``), whatever its
     name. A file that cannot be read, or is no bibliography, gives a report whose only line says
     so and adds nothing; the others still import.
     PDFs linked from outside a ``.bib`` file's folder are copied only with ``link_files_anywhere``.
+    Linked PDFs are read and drawn in ``pool`` (the window's extraction process), within its
+    time and memory limits, never in this process.
     """
     from reader.errors import ReaderError
     from reader.importers.any_format import import_file
@@ -301,7 +303,9 @@ def import_lists(library: Library, runner: TaskRunner, paths: Sequence[Path], *,
         reports = []
         for path in paths:
             try:
-                reports.append(import_file(library, path, tags=tags, link_files_anywhere=link_files_anywhere))
+                in_pool = {"extractor": pool.extract, "thumbnailer": pool.thumbnails} if pool is not None else {}
+                reports.append(import_file(library, path, tags=tags, link_files_anywhere=link_files_anywhere,
+                                           **in_pool))
             except ReaderError as exc:
                 reports.append(ImportReport(source=Path(path), problems=[str(exc)]))
         return reports
