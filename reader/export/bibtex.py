@@ -24,7 +24,7 @@ from reader.export import kinds
 from reader.export.atomic import write_atomic
 from reader.export.bibstore import StoredEntry, load_entry
 from reader.export.filenames import _STOP_WORDS, _last_name, _words
-from reader.export.latex import to_latex
+from reader.export.latex import balanced, to_latex
 from reader.export.names import Name, split_name
 from reader.library import Library, PaperDetail
 from reader.library.inside import inside_library
@@ -129,6 +129,12 @@ _ORDER = ["author", "title", "booktitle", "journal", "journaltitle", "howpublish
           "eprint", "archiveprefix", "eprinttype", "url", "abstract", "keywords", "file"]
 
 
+def _plain(raw: str) -> str:
+    from reader.export.reference import plain_text
+
+    return plain_text(raw)
+
+
 def paper_kind(paper: PaperDetail) -> str:
     """The kind for a paper without an entry; a preprint with a venue ("arXiv preprint") is an article."""
     kind = kinds.kind_of(paper.venue, paper.arxiv_id)
@@ -172,6 +178,9 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
         fields["file"] = "{:" + str(pdf).replace(":", r"\:") + ":PDF}"
     if stored is None:
         return entry_type, [(k, fields[k]) for k in _ORDER if k in fields]
+    for name, value in list(fields.items()):
+        if not balanced(value):  # kept from the file, where a lone \} parsed leniently: BibTeX would stop there
+            fields[name] = braced(name, _plain(value), dialect)
     if macros and stored.unresolved:
         as_stored = dict(stored.fields)
         for name, expression in stored.unresolved:

@@ -67,6 +67,17 @@ def _unicode_to_latex(ch: str) -> str:
     return ch if latex.strip("{}").isalnum() else latex
 
 
+def balanced(raw: str) -> bool:
+    """True when BibTeX reads ``raw``'s braces as pairs. BibTeX counts every brace, even
+    ``\\}``: a value with ``\\}`` alone ends the field there, and the rest of the entry is junk."""
+    depth = 0
+    for ch in raw:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def to_latex(text: str, *, ascii_only: bool = True, protect_case: bool = False) -> str:
     """``text`` (one line: runs of white space become one space) as the inside of a braced field."""
     text = " ".join(str(text).split())
@@ -76,4 +87,10 @@ def to_latex(text: str, *, ascii_only: bool = True, protect_case: bool = False) 
         out.append("{" + match.group() + "}")  # braced, or a style's lower-casing turns $A_2$ into $a_2$
         last = match.end()
     out.append(_escape_plain(text[last:], ascii_only, protect_case))
-    return "".join(out)
+    latex = "".join(out)
+    if not balanced(latex):  # a lone { or } in the text: \{ would still count, so spell them out
+        latex = latex.replace(r"\{", r"\textbraceleft{}").replace(r"\}", r"\textbraceright{}")
+        if not balanced(latex):  # a formula with a lone brace: its text without the maths
+            latex = _escape_plain(text, ascii_only, False).replace(r"\{", r"\textbraceleft{}").replace(
+                r"\}", r"\textbraceright{}")
+    return latex

@@ -183,9 +183,9 @@ def front_matter(paper: PaperDetail, stored_short: str = "") -> str:
 def _stored_short_title(library: Library, paper: PaperDetail) -> str:
     stored = load_entry(library, paper)
     raw = dict(stored.fields).get("shorttitle", "") if stored else ""
-    from reader.export.reference import _plain
+    from reader.export.reference import plain_text
 
-    return _plain(raw) if raw else ""
+    return plain_text(raw) if raw else ""
 
 
 def build_context(library: Library, paper: PaperDetail, stem: str) -> tuple[dict[str, Any], dict[str, bytes]]:

@@ -45,7 +45,7 @@ class Reference:
 _DECODER = None
 
 
-def _plain(raw: str) -> str:
+def plain_text(raw: str) -> str:
     """A stored BibTeX value (braces, quotes, ``{\\'e}``) as plain text."""
     global _DECODER
     text = raw.strip()
@@ -68,7 +68,7 @@ def reference(paper: PaperDetail, stored: StoredEntry | None, key: str) -> Refer
     if stored is not None:
         kind = _STORED_KINDS.get(stored.entry_type.lower(), kind)
         values = dict(stored.fields)
-        extras = {name: _plain(values[name]) for name in _EXTRAS if values.get(name, "").strip()}
+        extras = {name: plain_text(values[name]) for name in _EXTRAS if values.get(name, "").strip()}
     return Reference(key, kind, paper.title, tuple(split_name(a) for a in paper.authors if a.strip()), paper.year,
                      paper.venue, paper.doi, paper.arxiv_id, paper.url, paper.summary,
                      tuple(sorted(paper.tags, key=str.casefold)), extras)

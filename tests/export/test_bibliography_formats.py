@@ -131,3 +131,22 @@ def test_an_imported_entry_without_a_title_gets_no_made_up_one(library, tmp_path
     import_bibtex(library, bib)
     text = export_bibtex(library, [1, 2]).text
     assert "title" not in text and text.count("@book{") == 2
+
+
+def test_a_lone_brace_from_an_imported_file_does_not_end_the_entry_early(library, tmp_path):
+    """Citavi wrote ``de Waa\\}`` inside an annotation; BibTeX counts that brace, so written back as it
+    came the field ended there and biber skipped the rest of the entry with a syntax error."""
+    from reader.export.latex import balanced
+    from reader.importers.bibtex import import_bibtex
+
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{k, title = {Human rights}, annote = {what Alex de Waa\\} has termed},"
+                   " journal = {J}, year = 2000}\n", encoding="utf-8")
+    import_bibtex(library, bib)
+    text = export_bibtex(library, [1], tmp_path / "refs.bib").text
+    assert "annote = {what Alex de Waa\\textbraceright{} has termed}" in text
+    assert balanced(text)
+    if shutil.which("biber"):
+        result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file", "out.bib", "refs.bib"],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert "ERROR" not in result.stdout
