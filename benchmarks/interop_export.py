@@ -63,7 +63,10 @@ def run_export(corpus: Path, verbose: bool = False) -> int:
     from reader.importers.any_format import import_file
     from reader.library import Library, PaperQuery
 
+    from reader.export.markdown import vault_tag
+
     has_biber = shutil.which("biber") is not None
+    tag_values = tags_mapped = tags_dropped = 0
     papers = 0
     changed: dict[str, Counter] = {fmt: Counter() for fmt in FORMATS}
     changed_papers: dict[str, set] = {fmt: set() for fmt in FORMATS}
@@ -84,6 +87,11 @@ def run_export(corpus: Path, verbose: bool = False) -> int:
                 if not ids:
                     continue
                 papers += len(ids)
+                for paper_id in ids:
+                    for tag in library.paper(paper_id).tags:
+                        tag_values += 1
+                        tags_mapped += vault_tag(tag) != tag
+                        tags_dropped += not vault_tag(tag)
                 for fmt in FORMATS:
                     trip = round_trip(library, ids, fmt, Path(work))
                     lost[fmt] += trip.papers - trip.reimported
@@ -112,6 +120,8 @@ def run_export(corpus: Path, verbose: bool = False) -> int:
     for fmt in FORMATS:
         for line in examples[fmt][: None if verbose else 6]:
             print(f"  {fmt}: {line}")
+    print(f"Markdown tags: {tag_values} tag values, {tags_mapped} not valid Obsidian tags as they are "
+          f"(written mapped: spaces and other characters to '-'), {tags_dropped} with nothing left (left out)")
     if not has_biber:
         print("biber is not installed (apt-get install biber): the data-model check was not run")
         return 0
