@@ -67,3 +67,49 @@ def load_entry(library: Library, paper: PaperDetail) -> StoredEntry | None:
                        data.get("imported", {}), data.get("venue_field", ""),
                        tuple((k, v) for k, v in data.get("unresolved", [])),
                        tuple((k, v) for k, v in data.get("macros", [])), tuple(data.get("preambles", [])))
+
+
+_MONTH_MACROS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+
+def macro_parts(raw_fields, definitions: dict[str, str]) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """For an importer: (fields that use ``@string`` macros, as written; the macros they use).
+
+    ``raw_fields`` are (name, value as written, before macros are resolved); ``definitions``
+    maps a lower-case macro name to its value as written. The month macros (``jan``…) are
+    BibTeX's own and need no definition. Pass both to :class:`StoredEntry` (``unresolved``,
+    ``macros``) and export writes ``journal = jnl`` and ``@string{jnl = …}`` back.
+    """
+    unresolved, used = [], {}
+    for name, raw in raw_fields:
+        names = [part.strip() for part in _split_outside(raw)]
+        macros = [n for n in names if n and n[0] not in '{"' and not n.isdigit()]
+        if not macros:
+            continue
+        unresolved.append((name.lower(), raw.strip()))
+        for macro in macros:
+            key = macro.lower()
+            if key in definitions:
+                value = definitions[key].strip()
+                used[key] = value if value[:1] in ('{', '"') else "{" + value + "}"
+            elif key not in _MONTH_MACROS:
+                unresolved.pop()  # an undefined macro: the resolved text is the better record
+                break
+    return tuple(unresolved), tuple(used.items())
+
+
+def _split_outside(raw: str) -> list[str]:
+    """``jnl # { and more}`` -> ``["jnl ", " { and more}"]``: ``#`` outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return parts

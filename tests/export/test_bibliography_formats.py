@@ -150,3 +150,28 @@ def test_a_lone_brace_from_an_imported_file_does_not_end_the_entry_early(library
         result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file", "out.bib", "refs.bib"],
                                 cwd=tmp_path, capture_output=True, text=True, timeout=60)
         assert "ERROR" not in result.stdout
+
+
+def test_macro_parts_give_an_importer_what_export_needs_to_write_string_macros_back(library):
+    from reader.export.bibstore import macro_parts
+
+    raw = [("Journal", "jnl"), ("month", "jan"), ("note", 'other # " and more"'), ("title", "{Macro paper}"),
+           ("publisher", "undefinedmacro")]
+    unresolved, macros = macro_parts(raw, {"jnl": '"Journal of Things"', "other": "Other"})
+    assert unresolved == (("journal", "jnl"), ("month", "jan"), ("note", 'other # " and more"'))
+    assert macros == (("jnl", '"Journal of Things"'), ("other", "{Other}"))
+
+    paper = library.add_paper(PaperFields(title="Macro paper", year=2001, venue="Journal of Things"))
+    fields = (("title", "{Macro paper}"), ("journal", "{Journal of Things}"), ("month", "{January}"),
+              ("note", "{Other and more}"))
+    save_entry(library, paper, StoredEntry(
+        "article", "m1", fields, {"title": "Macro paper", "authors": [], "year": 2001, "venue": "Journal of Things",
+                                  "doi": "", "arxiv_id": "", "url": "", "summary": "", "tags": []},
+        "journal", unresolved=unresolved, macros=macros))
+    text = export_bibtex(library, [paper]).text
+    assert '@string{jnl = "Journal of Things"}' in text and "@string{other = {Other}}" in text
+    assert "journal = jnl," in text and "month = jan," in text and 'note = other # " and more"' in text
+    from reader.importers.bibtex import parse_bibtex  # resolves "#" joins, as BibTeX does
+
+    (entry,), problems = parse_bibtex(text)
+    assert entry.raw("journal") == "{Journal of Things}" and entry.raw("note") == "{Other and more}"
