@@ -49,7 +49,7 @@ def biber_problems(bib: Path) -> list[str]:
         copy = Path(folder) / "refs.bib"
         shutil.copyfile(bib, copy)
         result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file", "checked.bib",
-                                 "refs.bib"], cwd=folder, capture_output=True, text=True, timeout=300)
+                                 "refs.bib"], cwd=folder, capture_output=True, text=True, check=False, timeout=300)
     lines = [line for line in result.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
     if result.returncode and not any(line.startswith("ERROR") for line in lines):
         lines.append(f"ERROR - biber exited with {result.returncode}")
@@ -59,11 +59,10 @@ def biber_problems(bib: Path) -> list[str]:
 def run_export(corpus: Path, verbose: bool = False) -> int:
     from reader.errors import ReaderError
     from reader.export.formats import EXPORTERS
+    from reader.export.markdown import vault_tag
     from reader.export.roundtrip import round_trip
     from reader.importers.any_format import import_file
     from reader.library import Library, PaperQuery
-
-    from reader.export.markdown import vault_tag
 
     has_biber = shutil.which("biber") is not None
     tag_values = tags_mapped = tags_dropped = 0

@@ -209,9 +209,8 @@ def convert_entry(entry_type: str, fields: dict[str, str], dialect: Dialect) -> 
     converted = {}
     for name, value in fields.items():
         target = _renamed(name, dialect)
-        if target not in converted and not (target != name and target in fields):
-            converted[target] = value
-        elif name == target:
+        # A biblatex name the entry already has (journaltitle beside journal) wins over the renamed one.
+        if name == target or (target not in converted and target not in fields):
             converted[target] = value
     new_type, subtype = _BIBLATEX_TYPES.get(entry_type, (entry_type, ""))
     if subtype and "type" not in converted:

@@ -75,7 +75,7 @@ def _parts(text: str, suffix: str) -> Name:
 
     try:
         parts = parse_single_name_into_parts(text, strict=False)
-    except Exception:  # an odd brace or comma: keep the whole as the family name rather than guess
+    except Exception:  # noqa: BLE001 - an odd brace or comma: keep the whole as the family name rather than guess
         return Name(family=text, suffix=suffix)
     return Name(" ".join(parts.first), " ".join(parts.von), " ".join(parts.last),
                 suffix or " ".join(parts.jr))

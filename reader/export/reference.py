@@ -57,7 +57,7 @@ def plain_text(raw: str) -> str:
         _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
     try:
         text = _DECODER.latex_to_text(text)
-    except Exception:
+    except Exception:  # noqa: BLE001 - pylatexenc is lenient, but one odd value must not stop an export
         text = text.replace("{", "").replace("}", "")
     return " ".join(text.split())
 

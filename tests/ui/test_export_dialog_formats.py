@@ -14,7 +14,7 @@ from tests.export.builders import build_library
 
 @pytest.fixture
 def setup(qtbot, library_home, tmp_path):
-    library, ids = build_library(library_home)
+    library, _ = build_library(library_home)
     runner = TaskRunner()
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     yield library, runner, settings
@@ -25,7 +25,7 @@ def setup(qtbot, library_home, tmp_path):
 @pytest.mark.parametrize(("fmt", "name", "check"), [
     ("biblatex", "refs.bib", lambda text: "journaltitle" not in text and "date = 2017" in text and "café" in text),
     ("ris", "refs.ris", lambda text: text.startswith("TY  - CPAPER\n") and text.count("ER  - ") == 3),
-    ("csljson", "refs.json", lambda text: [i["type"] for i in json.loads(text)][0] == "paper-conference"),
+    ("csljson", "refs.json", lambda text: json.loads(text)[0]["type"] == "paper-conference"),
 ])
 def test_each_bibliography_format_is_offered_and_written(qtbot, setup, tmp_path, fmt, name, check):
     library, runner, settings = setup
