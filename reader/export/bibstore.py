@@ -82,7 +82,7 @@ def macro_parts(raw_fields, definitions: dict[str, str]) -> tuple[tuple[tuple[st
     """
     unresolved, used = [], {}
     for name, raw in raw_fields:
-        names = [part.strip() for part in _split_outside(raw)]
+        names = split_concatenation(raw)
         macros = [n for n in names if n and n[0] not in '{"' and not n.isdigit()]
         if not macros:
             continue
@@ -98,18 +98,18 @@ def macro_parts(raw_fields, definitions: dict[str, str]) -> tuple[tuple[tuple[st
     return tuple(unresolved), tuple(used.items())
 
 
-def _split_outside(raw: str) -> list[str]:
-    """``jnl # { and more}`` -> ``["jnl ", " { and more}"]``: ``#`` outside braces and quotes."""
+def split_concatenation(raw: str) -> list[str]:
+    """``dtv # { and Walter de Gruyter}`` -> ``["dtv", "{ and Walter de Gruyter}"]``: ``#`` outside braces, quotes."""
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(raw):
         if ch == "{":
             depth += 1
         elif ch == "}":
             depth -= 1
-        elif ch == '"' and depth == 0:
+        elif ch == '"' and depth == 0 and (i == 0 or raw[i - 1] != "\\"):
             quoted = not quoted
         elif ch == "#" and depth == 0 and not quoted:
-            parts.append(raw[start:i])
+            parts.append(raw[start:i].strip())
             start = i + 1
-    parts.append(raw[start:])
+    parts.append(raw[start:].strip())
     return parts

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.export.bibstore import StoredEntry, save_entry
+from reader.export.bibstore import StoredEntry, save_entry, split_concatenation
 from reader.importers.dedupe import (
     DuplicateIndex,
     ImportReport,
@@ -66,23 +66,6 @@ _MONTHS = {name[:3].lower(): "{" + name + "}" for name in (
     "November", "December")}
 
 
-def _split_concatenation(raw: str) -> list[str]:
-    """``dtv # { and Walter de Gruyter}`` -> ``["dtv", "{ and Walter de Gruyter}"]``: ``#`` outside braces, quotes."""
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(raw):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == '"' and depth == 0 and (i == 0 or raw[i - 1] != "\\"):
-            quoted = not quoted
-        elif ch == "#" and depth == 0 and not quoted:
-            parts.append(raw[start:i].strip())
-            start = i + 1
-    parts.append(raw[start:].strip())
-    return parts
-
-
 def resolve_macros(raw: str, macros: dict[str, str]) -> str:
     """A field value with ``@string`` macros and ``#`` joins resolved, as one braced value.
 
@@ -90,7 +73,7 @@ def resolve_macros(raw: str, macros: dict[str, str]) -> str:
     but leaves ``Patterson # { and } # Arvind`` as it is, so JabRef's twente.bib gave one
     author named "Patterson # and # Arvind # …". A value with no macro comes back unchanged.
     """
-    parts = _split_concatenation(raw)
+    parts = split_concatenation(raw)
     if len(parts) == 1 and (parts[0][:1] in ('{', '"') or parts[0].lower() not in macros):
         return raw  # a plain value, a number, or month = dec (kept as the macro it is)
     pieces = []
