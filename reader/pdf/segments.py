@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import weakref
 from dataclasses import dataclass, field
 from multiprocessing.shared_memory import SharedMemory
@@ -78,7 +79,7 @@ class SegmentPool:
         self._free: list[Segment] = []
         self._lent: list[tuple[weakref.ref[memoryview], Segment]] = []
         self._names = itertools.count(1)
-        self._tag = f"rl{os.getpid()}x{id(self) % 100000}"
+        self._tag = f"rl{os.getpid()}x{secrets.token_hex(4)}"  # unique even if an earlier pool leaked names
         self.retired: list[str] = []  # closed here; the render process should close them too
         self.to_warm: list[str] = []  # spares the render process should touch while it is idle
         self.created = 0
@@ -106,7 +107,11 @@ class SegmentPool:
 
     def _new(self, size: int) -> Segment:
         self.created += 1
-        return Segment(SharedMemory(create=True, size=size, name=f"{self._tag}-{next(self._names)}"))
+        while True:
+            try:
+                return Segment(SharedMemory(create=True, size=size, name=f"{self._tag}-{next(self._names)}"))
+            except FileExistsError:  # a name left behind by a crashed process with a reused pid
+                continue
 
     def lend(self, segment: Segment, length: int) -> memoryview:
         """The first ``length`` bytes, as a view for an image to hold; see the module docstring."""
