@@ -22,7 +22,7 @@ COMMANDS = (
     "add", "list", "search", "show", "tag", "untag", "note", "status", "trash", "restore", "empty-trash",
     "load-sample", "extract", "captions", "install-desktop", "uninstall-desktop",
     "check", "backup", "restore-backup", "rebuild",
-    "export", "import",
+    "export", "import", "index-text",
 )
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       " annotations and the papers' own text")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
+
+    sub.add_parser("index-text", help="read the text of every PDF not yet in the full-text index (the window does"
+                                      " this in the background; this does it now, with progress)")
 
     p = sub.add_parser("show", help="show one paper with its notes and captions")
     p.add_argument("id", type=int)
@@ -316,6 +319,32 @@ def _cmd_search(library, args) -> int:
 
     ids = library.query_ids(PaperQuery(text=args.query, sort="added", descending=False))
     return _rows_out(library, ids, args.json, hits=library.body_hits(ids, args.query))
+
+
+def _cmd_index_text(library, args) -> int:
+    from reader.importers.body_index import index_pending
+
+    before = library.index_progress()
+    if before.remaining:
+        show = sys.stderr.isatty()
+
+        def progress(now) -> None:
+            if show:
+                print(f"\rreading papers' text: {now.indexed} of {now.papers_with_pdf}", end="", file=sys.stderr,
+                      flush=True)
+
+        done = index_pending(library, progress=progress)
+        if show:
+            print(file=sys.stderr)
+    else:
+        done = 0
+    after = library.index_progress()
+    print(f"{after.indexed} of {after.papers_with_pdf} papers with a PDF are in the full-text index"
+          f" ({done} read now).")
+    if after.remaining:
+        print(f"{after.remaining} could not be read now: their PDF files are missing"
+              " (`reading-list check` lists them).")
+    return EXIT_OK
 
 
 def _cmd_show(library, args) -> int:

@@ -234,3 +234,29 @@ def test_in_text_and_in_notes_look_only_there(lib, tmp_path):
     assert lib.body_hits([outcome.paper_id], "in:notes graph") == {}
     assert set(titles(lib, "graph")) == {"Graph Kernels Explained", "Graph Theory Notes", "Unrelated Paper"}
     assert titled
+
+
+def test_index_text_on_the_command_line_reads_due_papers_and_says_what_it_could_not(library_home, tmp_path):
+    import subprocess
+    import sys
+
+    with Library.open(library_home) as lib:
+        lib.add_pdf(paper_pdf(tmp_path / "due.pdf", "Due Paper On Okapis", {3: "Okapis hide in the rainforest."}),
+                    PaperFields(title="Due Paper On Okapis"))
+        gone = lib.add_pdf(paper_pdf(tmp_path / "gone.pdf", "Gone Paper", {2: "Okapis again."}),
+                           PaperFields(title="Gone Paper")).paper_id
+        lib.pdf_file(gone).unlink()
+        assert titles(lib, "rainforest") == []
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reader", "--library", str(library_home), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    done = run("index-text")
+    assert done.returncode == 0, done.stderr
+    assert "1 of 2 papers with a PDF are in the full-text index (1 read now)" in done.stdout
+    assert "1 could not be read now: their PDF files are missing" in done.stdout
+    found = run("search", "rainforest")
+    assert "Due Paper On Okapis" in found.stdout and "p. 3: " in found.stdout
+    again = run("index-text")
+    assert "(0 read now)" in again.stdout
