@@ -98,11 +98,15 @@ class PaperOpening:
             self.warn("Reading List", f"{path} cannot be read: {exc.strerror or exc}.")
             return
         if paper_id is not None:
-            if self.library.paper(paper_id).trashed:
+            paper = self.library.paper(paper_id)
+            if paper.trashed:  # opening it is asking for it back; say so rather than restore it silently
                 self.library.restore([paper_id])
                 self.refresh()
             self.table.select_paper(paper_id)
             self.open_paper(paper_id)
+            if paper.trashed:
+                self.statusBar().showMessage(f"“{_short(paper.title or path.stem)}” was in the Trash;"
+                                             " opening it brought it back to the library.", 8000)
             return
         self.open_unlisted(path)
 

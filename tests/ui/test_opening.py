@@ -47,6 +47,17 @@ def test_opening_a_renamed_copy_of_a_library_pdf_opens_its_paper(open_window, qt
     qtbot.waitUntil(lambda: window.library.paper(outcome.paper_id).status.value == "reading")
 
 
+def test_opening_a_trashed_papers_pdf_brings_it_back_and_says_so(open_window, qtbot, pdf_factory, tmp_path):
+    window = open_window()
+    outcome, copy = _library_paper_and_a_copy(window, pdf_factory, "Binned Paper", 2, tmp_path / "downloads" / "b.pdf")
+    window.library.trash([outcome.paper_id])
+    window.refresh()
+    window.receive_arguments([str(copy)], raise_window=False)
+    assert not window.library.paper(outcome.paper_id).trashed
+    assert window.table.current_paper_id() == outcome.paper_id
+    assert "Binned Paper\u201d was in the Trash" in window.statusBar().currentMessage()
+
+
 def test_unknown_pdf_opens_for_reading_with_an_add_button(open_window, qtbot, pdf_factory):
     window = open_window()
     stranger = pdf_factory("Not Yet Listed", pages=2)
