@@ -18,11 +18,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.export.bibstore import StoredEntry, save_entry, split_concatenation
+from reader.export.bibstore import (
+    StoredEntry,
+    macro_parts,
+    save_entry,
+    split_concatenation,
+)
 from reader.importers.dedupe import (
     DuplicateIndex,
     ImportReport,
@@ -56,6 +61,11 @@ class BibEntry:
     fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value)
     line: int  # 1-based line of the ``@type{`` in the file
     inherited: tuple[tuple[str, str], ...] = ()  # from a crossref parent; used for the paper, not stored
+    # For writing the entry back as the file had it (``bibstore.StoredEntry``): the fields that used
+    # ``@string`` macros, as written; the macros they use; the file's ``@preamble`` texts.
+    unresolved: tuple[tuple[str, str], ...] = ()
+    macros: tuple[tuple[str, str], ...] = ()
+    preambles: tuple[str, ...] = ()
 
     def raw(self, name: str) -> str:
         return next((v for k, v in (*self.fields, *self.inherited) if k == name), "")
@@ -102,6 +112,7 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
     macros = {}
     for string in parsed.strings:
         macros[string.key.lower()] = resolve_macros(str(string.value), macros)
+    preambles = tuple(dict.fromkeys(text for text in (str(p.value).strip() for p in parsed.preambles) if text))
     raw_entries: list[tuple[Entry, set[str]]] = [(e, set()) for e in parsed.entries]
     problems = []
     for block in parsed.failed_blocks:
@@ -117,16 +128,20 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
     for entry, repeated in raw_entries:
         line = (entry.start_line or 0) + 1
         fields: dict[str, str] = {}
+        as_written: dict[str, str] = {}
         for f in entry.fields:
             name = f.key.lower()
             value = resolve_macros(str(f.value), macros)
             if name not in fields or not strip_enclosing(fields[name]).strip():
-                fields[name] = value
+                fields[name], as_written[name] = value, str(f.value)
         if repeated:
             names = ", ".join(sorted(k.lower() for k in repeated))
             problems.append((line, f"line {line} ({entry.key}): the field {names} is given more than once; "
                                    "the first value was kept."))
-        entries.append(BibEntry(entry.entry_type.lower(), entry.key, tuple(fields.items()), line))
+        # Macros as resolved above (self-contained values), so a macro defined through another needs no other.
+        unresolved, used = macro_parts(as_written.items(), macros)
+        entries.append(BibEntry(entry.entry_type.lower(), entry.key, tuple(fields.items()), line,
+                                unresolved=unresolved, macros=used, preambles=preambles))
     entries.sort(key=lambda e: e.line)
     by_key = {e.key.lower(): e for e in entries if e.key}
     entries = [_with_parent(e, by_key) for e in entries]
@@ -159,7 +174,7 @@ def _with_parent(entry: BibEntry, by_key: dict[str, BibEntry], seen: frozenset[s
         target = _TITLE_BECOMES.get(entry.entry_type, "title") if name == "title" else name
         if target not in own and target not in _NOT_INHERITED and target not in {n for n, _ in inherited}:
             inherited.append((target, value))
-    return BibEntry(entry.entry_type, entry.key, entry.fields, entry.line, tuple(inherited))
+    return replace(entry, inherited=tuple(inherited))
 
 
 def strip_enclosing(raw: str) -> str:
@@ -359,7 +374,8 @@ def _added(ctx: _Context, entry: BibEntry, paper_id: int, fields: PaperFields, v
     imported = {"title": fields.title, "authors": list(fields.authors), "year": fields.year, "venue": fields.venue,
                 "doi": fields.doi, "arxiv_id": fields.arxiv_id, "url": fields.url, "summary": fields.summary,
                 "tags": sorted(ctx.library.paper(paper_id).tags, key=str.casefold)}
-    save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field))
+    save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field,
+                                                  entry.unresolved, entry.macros, entry.preambles))
     ctx.index.add(paper_id, fields)
     ctx.report.added.append((paper_id, fields.title))
     ctx.lines[paper_id] = entry.line
