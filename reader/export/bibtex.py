@@ -30,8 +30,9 @@ from reader.library import Library, PaperDetail
 from reader.library.inside import inside_library
 
 Progress = Callable[[int, int, str], None]
-_VERBATIM = {"url", "doi", "eprint", "file"}
-UNTITLED = "Untitled"  # what the library shows for a paper added without a title  # URLs and identifiers are not LaTeX: no escaping
+_VERBATIM = {"url", "doi", "eprint", "file"}  # URLs and identifiers are not LaTeX: no escaping
+UNTITLED = "Untitled"  # what the library shows for a paper added without a title
+UNTITLED_MARK = "[untitled]"  # how an import marks a title it made up (reader.importers.records.stand_in_title)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
         value = now[name]
         if stored is not None and _same(imported.get(name), value):
             continue  # untouched since import: the original text, braces and all
-        if stored is not None and name == "title" and not imported.get("title") and value == UNTITLED:
+        if stored is not None and name == "title" and not imported.get("title") and (
+                value == UNTITLED or value.startswith(UNTITLED_MARK)):
             continue  # the library's stand-in for an entry without a title: not a title to write
         if value in (None, "", []):
             fields.pop(target, None)

@@ -35,6 +35,7 @@ from reader.importers.dedupe import (
     clean_doi,
 )
 from reader.importers.latex_unicode import simple_math_to_unicode
+from reader.importers.records import is_stand_in, stand_in_title
 from reader.importers.pdf_files import (
     Extractor,
     Thumbnailer,
@@ -131,6 +132,8 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
         as_written: dict[str, str] = {}
         for f in entry.fields:
             name = f.key.lower()
+            if name.startswith("%"):
+                continue  # a commented-out line read as a field (%@ARTICLE{…, %  TITLE = …): not the entry's
             value = resolve_macros(str(f.value), macros)
             if name not in fields or not strip_enclosing(fields[name]).strip():
                 fields[name], as_written[name] = value, str(f.value)
@@ -257,10 +260,12 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
     for extra in ("subtitle", "titleaddon"):  # biblatex prints "Title. Subtitle. Addon"
         if text.get(extra):
             title = f"{title}. {text[extra]}" if title and title[-1] not in ".?!:" else f"{title} {text[extra]}"
+    year = int(year_match.group()) if year_match else None
+    title = title.strip() or untitled_stand_in(entry, text, venue_field, year)
     fields = PaperFields(
-        title=title.strip(),
+        title=title,
         authors=split_authors(entry.raw("author")) if entry.raw("author") else (),
-        year=int(year_match.group()) if year_match else None,
+        year=year,
         venue=text.get(venue_field, "") if venue_field else "",
         summary=text.get("abstract", ""),
         doi=clean_doi(plain.get("doi", "")),
@@ -270,6 +275,30 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
         tags=tuple(dict.fromkeys([*(k.strip() for k in keywords if k.strip()), *tags])),
     )
     return fields, venue_field
+
+
+# What tells title-less entries apart (APA's @constitution examples: type, source, article, section);
+# a report's "type = techreport" is biblatex's name for the entry type, not a detail.
+_DETAILS = ("type", "source", "number", "article", "amendment", "section", "part", "howpublished", "publisher",
+            "institution", "school", "organization")
+_TYPE_WORDS = {"techreport": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "conference": "inproceedings",
+               "www": "online", "electronic": "online"}  # BibTeX's types as biblatex names them
+
+
+def untitled_stand_in(entry: BibEntry, text: dict[str, str], venue_field: str, year: int | None) -> str:
+    """``[untitled] article, Psychological Review, 2014`` for an entry without a title.
+
+    Made only from what a BibTeX or biblatex export of the entry gives back, so the same
+    entry gets the same stand-in after a round trip.
+    """
+    details = [_TYPE_WORDS.get(entry.entry_type, entry.entry_type)]
+    if venue_field:
+        details.append(text.get(venue_field, ""))
+    for name in _DETAILS:
+        value = text.get(name, "")
+        if value and len(value) <= 60 and not (name == "type" and value.lower() in _TYPE_WORDS.keys() | {"mathesis"}):
+            details.append(value)
+    return stand_in_title(*details[:6], year)
 
 
 def file_candidates(raw: str, base: Path) -> list[Path]:
@@ -344,11 +373,11 @@ def _import_entry(ctx: _Context, entry: BibEntry) -> None:
     where = f"line {entry.line} ({entry.key})"
     if entry.entry_type in ("set", "xdata"):
         return  # biblatex containers of other entries' fields, not works
-    if not fields.title:
-        if not (fields.authors or fields.doi or fields.url or fields.arxiv_id):
-            ctx.report.problems.append(f"{where}: the entry has no title, authors or link and was skipped.")
+    if is_stand_in(fields.title):
+        if not any(strip_enclosing(value).strip() for _, value in (*entry.fields, *entry.inherited)):
+            ctx.report.problems.append(f"{where}: the entry is empty and was skipped.")
             return
-        ctx.report.problems.append(f"{where}: the entry has no title; it was added as 'Untitled'.")
+        ctx.report.problems.append(f"{where}: the entry has no title; it was added as {fields.title!r}.")
     existing = ctx.index.find(fields)
     if existing:
         ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")

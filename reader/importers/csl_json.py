@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 
 from reader.importers.dedupe import arxiv_from_text, clean_doi
-from reader.importers.records import ImportedRecord
+from reader.importers.records import ImportedRecord, stand_in_title
 from reader.library import PaperFields
 
 _TAG = re.compile(r"</?(?:i|b|sub|sup|sc|span|em|strong)(?:\s[^>]*)?>", re.IGNORECASE)
@@ -25,6 +26,12 @@ SECONDARY_CREATORS = frozenset({
     "editor", "seriesEditor", "translator", "contributor", "reviewedAuthor", "bookAuthor", "counsel",
     "castMember", "producer", "scriptwriter", "guest", "wordsBy", "commenter", "interviewer", "recipient",
     "attorneyAgent", "cosponsor", "editorialDirector"})
+
+
+# Bookkeeping every item has, which says nothing about the work.
+_NOT_CONTENT = frozenset({"id", "type", "itemType", "key", "version", "itemID", "itemKey", "libraryID", "uri",
+                          "dateAdded", "dateModified", "relations", "citation-key", "citationKey", "collections",
+                          "attachments", "notes"})
 
 
 def _plain(text) -> str:
@@ -63,10 +70,13 @@ def _records(items, convert) -> tuple[list[ImportedRecord], list[str]]:
         key = str(item.get("citation-key") or item.get("citationKey") or item.get("id") or "")
         where = f"item {position}" + (f" ({key})" if key else "")
         if not fields.title:
-            if not (fields.authors or fields.doi or fields.url):
-                problems.append(f"{where}: no title, authors or link; skipped.")
+            if not any(v not in (None, "", [], {}) for k, v in item.items() if k not in _NOT_CONTENT):
+                problems.append(f"{where}: the item is empty; skipped.")
                 continue
-            problems.append(f"{where}: no title; it was added as 'Untitled'.")
+            kind = str(item.get("type") or item.get("itemType") or "")
+            details = (fields.venue or _plain(item.get("publisher")), fields.year)
+            fields = replace(fields, title=stand_in_title(*details) if any(details) else stand_in_title(kind))
+            problems.append(f"{where}: no title; it was added as {fields.title!r}.")
         records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or "")))
     return records, problems
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from reader.library import Library, PaperFields, PaperQuery
 
+UNTITLED_MARK = "[untitled]"  # how an import marks the title it made up (records.stand_in_title)
+
 _ARXIV = re.compile(r"(?<![\w.])(?:arxiv[:\s/]*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
                     re.IGNORECASE)
 # Old Wiley (SICI) DOIs hold < and >, e.g. 10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P,
@@ -83,8 +85,8 @@ class DuplicateIndex:
         if arxiv_from_text(f"arXiv:{fields.arxiv_id}"):
             self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"),
                                    (paper_id, fields.title, fields.doi.lower()))
-        key = normalise_title(fields.title)
-        if key:
+        key = normalise_title(fields.title) if not fields.title.startswith(UNTITLED_MARK) else ""
+        if key:  # a made-up title says nothing: two title-less entries are not the same work for it
             self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower(),
                                                     _first_author_key(fields)))
 
@@ -100,6 +102,8 @@ class DuplicateIndex:
         if arxiv and arxiv in self._arxiv and not (doi and self._arxiv[arxiv][2] and doi != self._arxiv[arxiv][2]):
             paper_id, title, _ = self._arxiv[arxiv]
             return f"{title!r} (id {paper_id}, same arXiv id)"
+        if fields.title.startswith(UNTITLED_MARK):
+            return None
         author = _first_author_key(fields)
         for year, paper_id, title, other_doi, other_author in self._title.get(normalise_title(fields.title), ()):
             if doi and other_doi and doi != other_doi:

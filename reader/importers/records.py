@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from reader.importers.dedupe import DuplicateIndex, ImportReport
+from reader.importers.dedupe import UNTITLED_MARK, DuplicateIndex, ImportReport
 from reader.library import Library, PaperFields
 
 Progress = Callable[[int, int, str], None]
@@ -22,6 +22,21 @@ class ImportedRecord:
     key: str  # its citation key or id, for the report; may be empty
     fields: PaperFields
     kind: str = ""  # the format's own type (JOUR, article-journal, journalArticle)
+
+
+def stand_in_title(*details: object) -> str:
+    """The title an entry without one is added under: ``[untitled] Psychological Review, 2014``.
+
+    Made from what the entry has, so a list of them can be told apart, and marked, so nobody
+    takes it for the work's title; exporters that keep the original (BibTeX) leave it out.
+    """
+    words = [" ".join(str(d).split()) for d in details if d not in (None, "") and str(d).strip()]
+    return f"{UNTITLED_MARK} {', '.join(dict.fromkeys(words))}" if words else UNTITLED_MARK
+
+
+def is_stand_in(title: str) -> bool:
+    """True for a title an import made up (``stand_in_title``); "Untitled" may be an artwork's own."""
+    return title.startswith(UNTITLED_MARK)
 
 
 def display_name(name: str) -> str:

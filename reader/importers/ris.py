@@ -8,9 +8,10 @@ import and is refused as a whole, so no line becomes a junk paper. Qt-free.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from reader.importers.dedupe import arxiv_from_text, clean_doi
-from reader.importers.records import ImportedRecord, display_name
+from reader.importers.records import ImportedRecord, display_name, stand_in_title
 from reader.library import PaperFields
 
 _RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
@@ -35,10 +36,13 @@ def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
         line = starts[number] if number < len(starts) else starts[-1]
         fields = ris_to_fields(item)
         if not fields.title:
-            if not (fields.authors or fields.doi or fields.url):
-                problems.append(f"line {line}: the record has no title, authors or link and was skipped.")
+            if not any(str(v).strip() for k, v in item.items() if k not in ("type_of_reference", "id") and v):
+                problems.append(f"line {line}: the record is empty and was skipped.")
                 continue
-            problems.append(f"line {line}: the record has no title; it was added as 'Untitled'.")
+            details = (fields.venue or _first(item, "publisher"), fields.year)
+            fields = replace(fields, title=stand_in_title(*details) if any(details) else
+                             stand_in_title(_ris_type(item)))
+            problems.append(f"line {line}: the record has no title; it was added as {fields.title!r}.")
         records.append(ImportedRecord(line, str(item.get("id", "") or ""), fields, _ris_type(item)))
     return records, problems
 

@@ -270,3 +270,46 @@ def test_name_suffixes_stay_suffixes_in_bibtex_and_in_ris_order(interop, library
     from reader.importers.records import display_name
 
     assert display_name("Costa, P. T., Jr.") == "P. T. Costa, Jr."  # RIS: Last, First, Suffix
+
+
+# Entries without a title: added under a marked stand-in made from what they have -------------
+
+APA = "bibtex-with-truth/bbt__Import_error_with_character_in_BibTeX_field_name_2660.bib"
+
+
+def test_title_less_entries_get_a_marked_stand_in_and_none_is_lost(interop, library):
+    """APA's test file has six @constitution entries with no title, author, date or link; Zotero
+    imports them, so do we, each under a title that tells it apart and says it is made up."""
+    report = import_file(library, interop / APA)
+    titles = [p.title for p in _papers(library)]
+    constitutions = [t for t in titles if t.startswith("[untitled] constitution")]
+    assert "[untitled] constitution, us, I, 3" in constitutions
+    assert "[untitled] constitution, southcarolina, IX, 3" in constitutions
+    assert len(constitutions) == 6
+    assert any("(11.9:23): the entry has no title; it was added as '[untitled] constitution, us, I, 3'" in p
+               for p in report.problems)
+    # four author-only books by B. Brown with nothing else: four papers, not one and three "duplicates"
+    browns = [p for p in _papers(library) if p.authors == ("B. Brown",)]
+    assert len(browns) == 4 and all(p.title == "[untitled] book" for p in browns)
+    # a commented-out copy of an entry (%@ARTICLE{…, %  TITLE = …) is not an entry of its own
+    assert not any(t == "[untitled] article" for t in titles)
+
+
+def test_entries_with_nothing_but_a_month_are_kept_and_an_empty_one_is_refused(interop, library, tmp_path):
+    import_file(library, interop / "bibtex" / "jabref-articleWithMonths.bib")
+    assert [p.title for p in _papers(library)] == ["[untitled] article", "[untitled] article"]
+    empty = tmp_path / "empty.bib"
+    empty.write_text("@misc{nothing}\n", encoding="utf-8")
+    report = import_file(library, empty)
+    assert report.added == [] and report.problems == ["line 1 (nothing): the entry is empty and was skipped."]
+
+
+def test_a_made_up_title_never_makes_a_duplicate(library):
+    from reader.importers.records import stand_in_title
+
+    index = DuplicateIndex()
+    index.add(1, PaperFields(title=stand_in_title("book"), authors=("B. Brown",)))
+    assert index.find(PaperFields(title=stand_in_title("book"), authors=("B. Brown",))) is None
+    assert index.find(PaperFields(title=stand_in_title("book"), doi="10.1/x")) is None
+    index.add(2, PaperFields(title=stand_in_title("book"), doi="10.1/x"))
+    assert index.find(PaperFields(title="Another", doi="10.1/X")) is not None  # a DOI still says "the same"
