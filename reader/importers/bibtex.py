@@ -35,20 +35,24 @@ from reader.importers.dedupe import (
     clean_doi,
 )
 from reader.importers.latex_unicode import simple_math_to_unicode
-from reader.importers.records import is_stand_in, stand_in_title
+from reader.importers.linked_files import (
+    NOT_COPIED,
+    LinkedPdf,
+    add_with_pdf,
+    beside,
+    find_linked_pdf,
+    path_candidates,
+)
 from reader.importers.pdf_files import (
     Extractor,
     Thumbnailer,
-    add_thumbnails,
-    captions_from_extraction,
     default_extractor,
     default_thumbnailer,
 )
+from reader.importers.records import is_stand_in, stand_in_title
 from reader.library import Library, PaperFields
-from reader.library.identity import sha256_file
 
 Progress = Callable[[int, int, str], None]
-NOT_COPIED = "is outside the .bib file's folder and was not copied"  # in the report line of each such PDF
 
 
 class BibtexImportError(ReaderError):
@@ -303,6 +307,11 @@ def untitled_stand_in(entry: BibEntry, text: dict[str, str], venue_field: str, y
 
 def file_candidates(raw: str, base: Path) -> list[Path]:
     """PDF paths in a ``file`` field: JabRef ``desc:path:type;…``, Mendeley, Zotero, or a bare path."""
+    return [p for raw_path in file_paths(raw) for p in path_candidates(raw_path, base)]
+
+
+def file_paths(raw: str) -> list[str]:
+    """The paths a ``file`` field names, as written: JabRef ``desc:path:type;…``, Mendeley, Zotero, bare."""
     value = strip_enclosing(raw)
     found = []
     for item in re.split(r"(?<!\\);", value):
@@ -312,27 +321,15 @@ def file_candidates(raw: str, base: Path) -> list[Path]:
             path = ":".join(parts[1:-1])
         path = path.replace("\\:", ":").replace("\\\\", "\\").replace("\\_", "_").strip()
         if path:
-            candidate = Path(path).expanduser()
-            found.append(candidate if candidate.is_absolute() else base / candidate)
-            if len(parts) >= 3 and not candidate.is_absolute() and not re.match(r"[A-Za-z]:", path):
-                found.append(Path("/") / candidate)  # Mendeley: {:home/me/paper.pdf:pdf}, its leading / eaten
+            found.append(path)
     return found
 
 
-def beside_the_bib(pdf: Path, base: Path) -> bool:
-    """True when ``pdf`` lies in the ``.bib`` file's folder ``base`` or below it, symlinks followed."""
-    try:
-        return pdf.resolve().is_relative_to(base.resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
+beside_the_bib = beside
 
 
-def _linked_pdf(entry: BibEntry, base: Path) -> Path | None:
-    """The first existing PDF a ``file`` field names, wherever it is."""
-    if not entry.raw("file"):
-        return None
-    return next((p for p in file_candidates(entry.raw("file"), base) if p.suffix.lower() == ".pdf" and p.is_file()),
-                None)
+def _linked(entry: BibEntry, base: Path, anywhere: bool = False) -> LinkedPdf:
+    return find_linked_pdf(file_paths(entry.raw("file")), base, anywhere) if entry.raw("file") else LinkedPdf()
 
 
 @dataclass(frozen=True)
@@ -349,8 +346,7 @@ def preview_bibtex(path: Path | str) -> BibPreview:
     """Read ``path`` without importing anything: how many entries, and which linked PDFs lie elsewhere."""
     path = Path(path)
     entries, problems = parse_bibtex(_read_bib(path))
-    outside = [pdf for pdf in (_linked_pdf(e, path.parent) for e in entries)
-               if pdf is not None and not beside_the_bib(pdf, path.parent)]
+    outside = [linked.outside for linked in (_linked(e, path.parent) for e in entries) if linked.outside]
     return BibPreview(path, len(entries), len(problems), tuple(dict.fromkeys(outside)))
 
 
@@ -368,29 +364,39 @@ class _Context:
     lines: dict[int, int] = field(default_factory=dict)  # paper id -> line of its entry
 
 
+def entry_verdict(entry: BibEntry, fields: PaperFields) -> tuple[bool, str]:
+    """(whether the entry becomes a paper, the report's line about it or ""), for the import and its preview."""
+    where = f"line {entry.line} ({entry.key})"
+    if entry.entry_type in ("set", "xdata"):
+        return False, ""  # biblatex containers of other entries' fields, not works
+    if is_stand_in(fields.title):
+        if not any(strip_enclosing(value).strip() for _, value in (*entry.fields, *entry.inherited)):
+            return False, f"{where}: the entry is empty and was skipped."
+        return True, f"{where}: the entry has no title; it was added as {fields.title!r}."
+    return True, ""
+
+
 def _import_entry(ctx: _Context, entry: BibEntry) -> None:
     fields, venue_field = entry_to_fields(entry, ctx.tags)
     where = f"line {entry.line} ({entry.key})"
-    if entry.entry_type in ("set", "xdata"):
-        return  # biblatex containers of other entries' fields, not works
-    if is_stand_in(fields.title):
-        if not any(strip_enclosing(value).strip() for _, value in (*entry.fields, *entry.inherited)):
-            ctx.report.problems.append(f"{where}: the entry is empty and was skipped.")
-            return
-        ctx.report.problems.append(f"{where}: the entry has no title; it was added as {fields.title!r}.")
+    kept, note = entry_verdict(entry, fields)
+    if note:
+        ctx.report.problems.append(note)
+    if not kept:
+        return
     existing = ctx.index.find(fields)
     if existing:
         ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")
         return
-    pdf = _linked_pdf(entry, ctx.base)
-    left_out = pdf is not None and not ctx.link_files_anywhere and not beside_the_bib(pdf, ctx.base)
+    linked = _linked(entry, ctx.base, ctx.link_files_anywhere)
+    pdf = linked.pdf
     notes = []
-    if left_out:
-        notes.append(f"{where}: its PDF {pdf} {NOT_COPIED}; the paper was added without it.")
-    elif entry.raw("file") and pdf is None:
+    if linked.outside:
+        notes.append(f"{where}: its PDF {linked.outside} {NOT_COPIED}; the paper was added without it.")
+    elif linked.missing:
         notes.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
                      "the paper was added without one.")
-    if pdf is None or left_out:  # added with the others in one transaction at the end
+    if pdf is None:  # added with the others in one transaction at the end
         ctx.index.add(-1 - len(ctx.pending), fields)
         ctx.pending.append((entry, fields, venue_field, notes))
         return
@@ -424,28 +430,7 @@ def _add_pending(ctx: _Context) -> None:
 def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> int | None:
     if pdf is None:
         return ctx.library.add_paper(fields)
-    try:
-        digest = sha256_file(pdf)
-        same = ctx.library.find_by_hash(digest)
-        if same is not None:
-            title = ctx.library.paper(same).title
-            ctx.report.duplicates.append(f"{where}: its PDF {pdf.name} is already in the library as "
-                                         f"{title!r} (id {same}).")
-            return None
-        extraction = ctx.extractor(pdf)
-        outcome = ctx.library.add_pdf(pdf, fields, page_count=extraction.page_count,
-                                      captions=captions_from_extraction(extraction), sha256=digest,
-                                      page_texts=getattr(extraction, "page_texts", None))
-    except (ReaderError, OSError) as exc:
-        ctx.report.problems.append(f"{where}: the PDF {pdf} could not be added ({exc}); "
-                                   "the paper was added without it.")
-        return ctx.library.add_paper(fields)
-    try:
-        add_thumbnails(ctx.library, outcome.paper_id, ctx.thumbnailer)
-    except (ReaderError, OSError):
-        pass  # a figure without its thumbnail still shows its caption
-    ctx.report.pdfs_linked += 1
-    return outcome.paper_id
+    return add_with_pdf(ctx.library, fields, pdf, where, ctx.report, ctx.extractor, ctx.thumbnailer)
 
 
 def _read_bib(path: Path) -> str:
