@@ -114,5 +114,6 @@ def import_file(library: Library, path: Path | str, *, tags: Sequence[str] = (),
     if decoded.guessed:
         report.notes.append(f"{path.name} is not UTF-8; it was read as {decoded.encoding} (a guess).")
     add_records(library, records, report, tags=tags, where_label="line" if fmt == detect.RIS else "item",
-                progress=progress, is_cancelled=is_cancelled)
+                progress=progress, is_cancelled=is_cancelled, base=path.parent,
+                link_files_anywhere=link_files_anywhere, extractor=extractor, thumbnailer=thumbnailer)
     return report

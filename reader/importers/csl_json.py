@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import replace
 
-from reader.importers.dedupe import arxiv_from_text, clean_doi
+from reader.importers.dedupe import arxiv_from_text, clean_doi, exact_arxiv
 from reader.importers.records import ImportedRecord, stand_in_title
 from reader.library import PaperFields
 
@@ -77,8 +77,22 @@ def _records(items, convert) -> tuple[list[ImportedRecord], list[str]]:
             details = (fields.venue or _plain(item.get("publisher")), fields.year)
             fields = replace(fields, title=stand_in_title(*details) if any(details) else stand_in_title(kind))
             problems.append(f"{where}: no title; it was added as {fields.title!r}.")
-        records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or "")))
+        records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or ""),
+                                      files=tuple(_attachment_paths(item))))
     return records, problems
+
+
+def _attachment_paths(item: dict) -> list[str]:
+    """Better BibTeX JSON: a Zotero item's PDF attachments (``path``, or ``localPath``), as written."""
+    found = []
+    for attachment in item.get("attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        path = str(attachment.get("localPath") or attachment.get("path") or "")
+        kind = str(attachment.get("contentType") or attachment.get("mimeType") or "")
+        if path and (kind == "application/pdf" or path.lower().endswith(".pdf")):
+            found.append(path)
+    return found
 
 
 def _csl_name(person: dict) -> str:
@@ -117,7 +131,8 @@ def csl_to_fields(item: dict) -> PaperFields:
         venue=_plain(item.get("container-title") or item.get("event-title") or ""),
         summary=_plain(item.get("abstract")),
         doi=clean_doi(str(item.get("DOI") or "")),
-        arxiv_id=arxiv_from_text(url) or arxiv_from_text(str(item.get("number") or "")),
+        arxiv_id=exact_arxiv(str(item.get("number") or "")) or arxiv_from_text(url)
+        or arxiv_from_text(str(item.get("number") or "")),
         url=url,
         tags=_tags(item.get("keyword")),
     )

@@ -33,6 +33,12 @@ def arxiv_from_text(text: str) -> str:
     return match.group(1) if match else ""
 
 
+def exact_arxiv(text: str) -> str:
+    """The id of an ``arXiv:ID`` field (RIS ``AN``, CSL ``number``) as written, version and all."""
+    match = re.fullmatch(r"\s*arxiv:\s*(\S+)\s*", text or "", re.IGNORECASE)
+    return match.group(1) if match and arxiv_from_text(f"arXiv:{match.group(1)}") else ""
+
+
 def clean_doi(text: str) -> str:
     """The DOI in ``text`` (a bare DOI, ``doi:``, a doi.org URL), whole even when it holds ``<>`` or ``()``."""
     match = _DOI.search(text or "")

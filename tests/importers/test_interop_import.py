@@ -313,3 +313,56 @@ def test_a_made_up_title_never_makes_a_duplicate(library):
     assert index.find(PaperFields(title=stand_in_title("book"), doi="10.1/x")) is None
     index.add(2, PaperFields(title=stand_in_title("book"), doi="10.1/x"))
     assert index.find(PaperFields(title="Another", doi="10.1/X")) is not None  # a DOI still says "the same"
+
+
+# PDFs linked from Better BibTeX JSON attachments and RIS L1 ---------------------------------
+
+SCHOMD = "csl-json/bbt__Pandoc-LaTeX-SCHOMD_Citation_Export.zotero.json"
+
+
+def test_a_zotero_attachment_beside_the_file_is_copied_in_by_hash(interop, library, tmp_path, pdf_factory):
+    """Better BibTeX's SCHOMD export links attachments/Adams_Huaynaputina.pdf to the volcanology article."""
+    export = tmp_path / "export" / "library.json"
+    export.parent.mkdir()
+    shutil.copy(interop / SCHOMD, export)
+    (export.parent / "attachments").mkdir()
+    shutil.copy(pdf_factory("The physical volcanology of the 1600 eruption"),
+                export.parent / "attachments" / "Adams_Huaynaputina.pdf")
+    report = import_file(library, export)
+    with_pdf = [p for p in _papers(library) if p.pdf_path]
+    assert report.pdfs_linked == 1 and len(with_pdf) == 1 and "Huaynaputina" in with_pdf[0].title
+    assert library.pdf_file(with_pdf[0].id).is_file() and len(_papers(library)) == 4
+
+
+def test_a_zotero_attachment_that_is_not_there_is_reported_and_the_paper_kept(interop, library):
+    report = import_file(library, interop / SCHOMD)
+    assert len(_papers(library)) == 4 and not any(p.pdf_path for p in _papers(library))
+    assert any("no PDF found at 'attachments/Adams_Huaynaputina.pdf'" in line for line in report.problems)
+
+
+def test_ris_l1_links_copy_a_pdf_beside_the_file_and_leave_one_elsewhere_unless_allowed(interop, library_home,
+                                                                                      tmp_path, pdf_factory):
+    """EndNote and Mendeley write a record's PDF as ``L1  - file:///…``; rispy keeps only one L1 unless told."""
+    elsewhere = pdf_factory("Elsewhere")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(pdf_factory("Beside"), folder / "beside.pdf")
+    text = (interop / "ris" / "RisImporterTestScopus.ris").read_text(encoding="utf-8-sig")
+    science = (interop / "ris" / "RisImporterTestScience.ris").read_text(encoding="utf-8-sig")
+    ris = folder / "two.ris"
+    ris.write_text(text.replace("ER  -", "L1  - missing.pdf\nL1  - beside.pdf\nER  -", 1)
+                   + "\n" + science.replace("ER  -", f"L1  - file://{elsewhere}\nER  -", 1), encoding="utf-8")
+    with Library.open(library_home) as library:
+        report = import_file(library, ris)
+        assert report.pdfs_linked == 1 and sum(bool(p.pdf_path) for p in _papers(library)) == 1
+        assert any(f"its PDF {elsewhere} is outside the bibliography's folder" in line for line in report.problems)
+    with Library.open(tmp_path / "second") as library:
+        report = import_file(library, ris, link_files_anywhere=True)
+        assert report.pdfs_linked == 2
+
+
+def test_ris_continuation_lines_belong_to_the_line_before(interop, library):
+    """JabRef's RisImporterTest1.ris: ``A1  - Harrison, Warren`` continues on the next two lines."""
+    import_file(library, interop / "ris" / "RisImporterTest1.ris")
+    (paper,) = _papers(library)
+    assert paper.authors == ("Cocke", "Warren Levenshtein Morris Harrison")
