@@ -31,6 +31,8 @@ def ris_name(name: Name) -> str:
     if name.literal:
         return name.literal
     last = " ".join(p for p in (name.von, name.family) if p)
+    if name.suffix and not name.comma:  # "HC Casey Jr" as the library has it: "Casey Jr, HC"
+        return ", ".join(p for p in (f"{last} {name.suffix}", name.given) if p)
     return ", ".join(p for p in (last, name.given, name.suffix) if p)
 
 

@@ -100,7 +100,8 @@ def _csl_name(person: dict) -> str:
         return _plain(person["literal"])
     parts = [person.get("given", ""), person.get("non-dropping-particle", ""), person.get("family", "")]
     name = " ".join(_plain(p) for p in parts if p)
-    return name + (", " + _plain(person["suffix"]) if person.get("suffix") else "")
+    comma = "," if person.get("comma-suffix") else ""  # CSL: "Costa, Jr." only with comma-suffix
+    return name + (f"{comma} {_plain(person['suffix'])}" if person.get("suffix") else "")
 
 
 def _csl_year(date) -> int | None:

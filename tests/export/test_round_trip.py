@@ -95,3 +95,13 @@ def test_entries_without_a_title_come_back_each_as_itself(interop, tmp_path, fmt
         trip = round_trip(library, ids, fmt, tmp_path)
     assert len(ids) >= 30 and trip.reimported == len(ids) and trip.unmatched == []
     assert trip.changes == []
+
+
+@pytest.mark.parametrize("fmt", ["ris", "csljson"])
+def test_a_suffix_written_without_a_comma_comes_back_without_one(library, tmp_path, fmt):
+    """Better BibTeX's Unabbreviate file names "Casey Jr, HC": the library shows "HC Casey Jr", and RIS
+    ("Casey Jr, HC") and CSL-JSON (no comma-suffix) give it back so; "Costa, Jr." keeps its comma."""
+    paper = library.add_paper(PaperFields(title="GaN", authors=("HC Casey Jr", "M. H. Oliveira Jr.",
+                                                                "P. T. Costa, Jr.", "GS Cargill III"), year=1999))
+    trip = round_trip(library, [paper], fmt, tmp_path)
+    assert trip.changes == []
