@@ -461,17 +461,17 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     # Drag and drop --------------------------------------------------------------------
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         suffixes = {Path(u.toLocalFile()).suffix.lower() for u in event.mimeData().urls() if u.isLocalFile()}
         if suffixes & set(DROPPABLE):
             event.acceptProposedAction()
             self.drop_overlay.show_over(self.centralWidget(), "Drop to add to your reading list" if ".pdf" in suffixes
                                         else "Drop to import into your reading list")
 
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event) -> None:
         self.drop_overlay.hide()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         self.drop_overlay.hide()
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
@@ -485,14 +485,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def ask_to_import_dropped(self, paths: list[Path]) -> None:
         """Dropped bibliographies are read first; one box says what each holds and waits for Import."""
-        from reader.ui.dialogs.import_preview import ImportPreviewQuestion, read_previews
-
-        def ask(previews) -> None:
-            self.import_question = ImportPreviewQuestion(self, paths, previews, self.import_lists)
-            self.import_question.open()
-
-        self.runner.run(lambda: read_previews(paths), ask, lambda exc: self.warn("Reading List", str(exc)),
-                        lane="work")
+        self.ask_to_import(paths)  # the preview File → Import… shows (library_commands)
 
     # State ----------------------------------------------------------------------------
 
@@ -543,7 +536,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             self.settings.setValue("selection/paper", self.table.current_paper_id())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.detail.notes.flush()
         self.save_state()
         self.import_job.cancel()
