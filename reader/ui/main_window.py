@@ -461,17 +461,17 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     # Drag and drop --------------------------------------------------------------------
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
         suffixes = {Path(u.toLocalFile()).suffix.lower() for u in event.mimeData().urls() if u.isLocalFile()}
         if suffixes & set(DROPPABLE):
             event.acceptProposedAction()
             self.drop_overlay.show_over(self.centralWidget(), "Drop to add to your reading list" if ".pdf" in suffixes
                                         else "Drop to import into your reading list")
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
         self.drop_overlay.hide()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event) -> None:  # noqa: N802
         self.drop_overlay.hide()
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
@@ -536,7 +536,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             self.settings.setValue("selection/paper", self.table.current_paper_id())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.detail.notes.flush()
         self.save_state()
         self.import_job.cancel()
