@@ -190,8 +190,9 @@ def preview_import(library: Library, path: Path | str) -> FilePreview:
 
 def _future(problem: str) -> str:
     """The import report's sentence as the preview says it: nothing has happened yet."""
-    for done, coming in (("was added", "will be added"), ("was skipped", "will be skipped"), ("; skipped", "; it "
-                         "will be skipped")):
+    changes = (("was added", "will be added"), ("was skipped", "will be skipped"),
+               ("; skipped", "; it will be skipped"))
+    for done, coming in changes:
         problem = problem.replace(done, coming)
     return problem
 
