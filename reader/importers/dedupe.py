@@ -67,6 +67,11 @@ def _first_author_key(fields: PaperFields) -> str:
     return words[-1] if words else ""
 
 
+def _untitled_key(fields: PaperFields) -> tuple:
+    return (normalise_title(fields.title), tuple(normalise_title(a) for a in fields.authors), fields.year,
+            normalise_title(fields.venue), fields.doi.lower(), fields.url.strip(), fields.arxiv_id)
+
+
 class DuplicateIndex:
     """What the library already holds, by DOI, arXiv id and (title, year)."""
 
@@ -74,6 +79,7 @@ class DuplicateIndex:
         self._doi: dict[str, tuple[int, str]] = {}
         self._arxiv: dict[str, tuple[int, str, str]] = {}
         self._title: dict[str, list[tuple[int | None, int, str, str, str]]] = {}
+        self._untitled: dict[tuple, tuple[int, str]] = {}  # library papers with a made-up title, by everything
 
     @classmethod
     def from_library(cls, library: Library) -> DuplicateIndex:
@@ -82,7 +88,7 @@ class DuplicateIndex:
         for paper_id in sorted(set(ids)):
             p = library.paper(paper_id)
             index.add(paper_id, PaperFields(title=p.title, year=p.year, doi=p.doi, arxiv_id=p.arxiv_id,
-                                            authors=tuple(p.authors[:1])))
+                                            authors=tuple(p.authors), venue=p.venue, url=p.url))
         return index
 
     def add(self, paper_id: int, fields: PaperFields) -> None:
@@ -91,6 +97,8 @@ class DuplicateIndex:
         if arxiv_from_text(f"arXiv:{fields.arxiv_id}"):
             self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"),
                                    (paper_id, fields.title, fields.doi.lower()))
+        if fields.title.startswith(UNTITLED_MARK) and paper_id >= 0:
+            self._untitled.setdefault(_untitled_key(fields), (paper_id, fields.title))
         key = normalise_title(fields.title) if not fields.title.startswith(UNTITLED_MARK) else ""
         if key:  # a made-up title says nothing: two title-less entries are not the same work for it
             self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower(),
@@ -109,7 +117,11 @@ class DuplicateIndex:
             paper_id, title, _ = self._arxiv[arxiv]
             return f"{title!r} (id {paper_id}, same arXiv id)"
         if fields.title.startswith(UNTITLED_MARK):
-            return None
+            # Only a library paper that agrees on everything (the same file imported again); entries
+            # of one file are not placed here (placeholder ids < 0), so its four identical
+            # author-only books stay four papers.
+            same = self._untitled.get(_untitled_key(fields))
+            return f"{same[1]!r} (id {same[0]}, the same in every field)" if same else None
         author = _first_author_key(fields)
         for year, paper_id, title, other_doi, other_author in self._title.get(normalise_title(fields.title), ()):
             if doi and other_doi and doi != other_doi:

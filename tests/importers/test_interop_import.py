@@ -304,13 +304,17 @@ def test_entries_with_nothing_but_a_month_are_kept_and_an_empty_one_is_refused(i
     assert report.added == [] and report.problems == ["line 1 (nothing): the entry is empty and was skipped."]
 
 
-def test_a_made_up_title_never_makes_a_duplicate(library):
+def test_a_made_up_title_alone_never_makes_a_duplicate(library):
     from reader.importers.records import stand_in_title
 
     index = DuplicateIndex()
-    index.add(1, PaperFields(title=stand_in_title("book"), authors=("B. Brown",)))
-    assert index.find(PaperFields(title=stand_in_title("book"), authors=("B. Brown",))) is None
-    assert index.find(PaperFields(title=stand_in_title("book"), doi="10.1/x")) is None
+    brown = PaperFields(title=stand_in_title("book"), authors=("B. Brown",))
+    index.add(-1, brown)  # an earlier entry of the same file
+    assert index.find(brown) is None
+    index.add(1, brown)  # a paper of the library
+    assert index.find(brown) is not None  # the same in every field: the file imported again
+    assert index.find(PaperFields(title=stand_in_title("book"), authors=("C. Brown",))) is None
+    assert index.find(PaperFields(title=stand_in_title("book"), authors=("B. Brown",), year=2001)) is None
     index.add(2, PaperFields(title=stand_in_title("book"), doi="10.1/x"))
     assert index.find(PaperFields(title="Another", doi="10.1/X")) is not None  # a DOI still says "the same"
 
@@ -366,3 +370,11 @@ def test_ris_continuation_lines_belong_to_the_line_before(interop, library):
     import_file(library, interop / "ris" / "RisImporterTest1.ris")
     (paper,) = _papers(library)
     assert paper.authors == ("Cocke", "Warren Levenshtein Morris Harrison")
+
+
+def test_importing_the_same_title_less_entries_again_adds_none_twice(interop, library):
+    first = import_file(library, interop / APA)
+    again = import_file(library, interop / APA)
+    assert again.added == [] and len(again.duplicates) == len(first.added) + len(first.duplicates)
+    assert any("'[untitled] book' is already in the library" in line and "the same in every field" in line
+               for line in again.duplicates)
