@@ -43,7 +43,8 @@ def test_menu_import_previews_duplicates_problems_and_pdfs_then_imports(open_win
                     and window.import_question.isVisible(), timeout=30_000)
     question = window.import_question
     lines = question.informativeText().split("\n\n")
-    assert lines[0] == "complex.bib: 20 BibTeX entries: 18 new, 2 already in your library, 1 problem (see details)"
+    assert lines[0] == ("complex.bib: 20 BibTeX entries: 18 new, 1 already in your library, 1 repeated in the file, "
+                        "1 problem (see details)")
     assert lines[1] == "library.json: 4 Better BibTeX JSON entries: 4 new, 1 PDF will be copied"
     assert question.text() == "Import 22 new entries into your library?"
     assert "line 19 (1102917): 'The trouble with login" in question.detailedText()

@@ -39,8 +39,11 @@ def describe(preview: FilePreview | str, path: Path) -> str:
     parts = []
     if preview.new is not None:
         parts.append(f"{preview.new} new")
-        if preview.duplicates:
-            parts.append(f"{len(preview.duplicates)} already in your library")
+        known = sum("is already in the library" in line for line in preview.duplicates)
+        if known:
+            parts.append(f"{known} already in your library")
+        if len(preview.duplicates) > known:
+            parts.append(_plural(len(preview.duplicates) - known, "repeated in the file", "repeated in the file"))
     if preview.problems:
         parts.append(_plural(len(preview.problems), "problem", "problems") + " (see details)")
     if preview.pdfs:
