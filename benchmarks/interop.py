@@ -200,6 +200,8 @@ def import_one(path: Path, home: Path):
 
 
 def score_file(group: str, path: Path, expected: list[Expected] | None, verbose_misses: bool = True) -> Score:
+    from reader.importers.records import is_stand_in
+
     score = Score(files=1)
     with tempfile.TemporaryDirectory() as home:
         papers, report, refused = import_one(path, Path(home))
@@ -224,10 +226,12 @@ def score_file(group: str, path: Path, expected: list[Expected] | None, verbose_
                          None)
         if match is None and want.doi:
             match = next((p for p in unmatched if p.doi.lower() == want.doi), None)
-        if match is None and not want.title:  # imported as "Untitled": the same authors, in order
-            match = next((p for p in unmatched if p.title == "Untitled" and want.last_names is not None
-                          and len(p.authors) == len(want.last_names)
-                          and all(_last_name_matches(a, b) for a, b in zip(p.authors, want.last_names))), None)
+        if match is None and not want.title:  # imported under a marked stand-in title: the same authors, in order
+            alike = [p for p in unmatched if is_stand_in(p.title) and want.last_names is not None
+                     and len(p.authors) == len(want.last_names)
+                     and all(_last_name_matches(a, b) for a, b in zip(p.authors, want.last_names))]
+            match = next((p for p in alike if p.year == want.year and p.doi.lower() == want.doi),
+                         next((p for p in alike if p.year == want.year), alike[0] if alike else None))
         if match is None and len(expected) == 1 and len(unmatched) == 1:
             match = unmatched[0]
         if match is None and any(_key(p.title) == _key(want.title) for p in papers):
@@ -240,8 +244,10 @@ def score_file(group: str, path: Path, expected: list[Expected] | None, verbose_
         unmatched.remove(match)
         score.found += 1
         # Zotero sentence-cases titles on import (a house style, not the text): compared without case.
+        # An entry without a title counts as right when its paper's title is marked as made up, never
+        # when a made-up title could pass for the work's own.
         _check(score, "title", _norm(match.title).casefold() == want.title.casefold()
-               or (not want.title and match.title == "Untitled"), path, want.title, match.title)
+               or (not want.title and is_stand_in(match.title)), path, want.title, match.title)
         if want.last_names is not None:
             ok = len(match.authors) == len(want.last_names) and all(
                 _last_name_matches(a, last) for a, last in zip(match.authors, want.last_names))

@@ -524,7 +524,7 @@ def _cmd_import(library, args) -> int:
     if not args.file.is_file():
         raise ReaderError(f"{args.file} does not exist." if not args.file.exists() else f"{args.file} is not a file.")
     fmt, _ = detect.sniff(args.file)  # by content, not by name; refuses (exit 1) anything we cannot read
-    if fmt == detect.BIBTEX:
+    if fmt in (detect.BIBTEX, detect.RIS, detect.ZOTERO_JSON):  # the formats that link PDFs
         with _pdf_worker() as pool:  # linked PDFs are read in the bounded child, as by add
             report = import_file(library, args.file, tags=args.tag, extractor=pool.extract,
                                  thumbnailer=pool.thumbnails, link_files_anywhere=args.link_files_anywhere)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reader.export import kinds
 from reader.export.atomic import write_atomic
-from reader.export.bibstore import StoredEntry, load_entry
+from reader.export.bibstore import StoredEntry, load_entry, split_concatenation
 from reader.export.filenames import _STOP_WORDS, _last_name, _words
 from reader.export.latex import balanced, to_latex
 from reader.export.names import Name, split_name
@@ -30,8 +30,9 @@ from reader.library import Library, PaperDetail
 from reader.library.inside import inside_library
 
 Progress = Callable[[int, int, str], None]
-_VERBATIM = {"url", "doi", "eprint", "file"}
-UNTITLED = "Untitled"  # what the library shows for a paper added without a title  # URLs and identifiers are not LaTeX: no escaping
+_VERBATIM = {"url", "doi", "eprint", "file"}  # URLs and identifiers are not LaTeX: no escaping
+UNTITLED = "Untitled"  # what the library shows for a paper added without a title
+UNTITLED_MARK = "[untitled]"  # how an import marks a title it made up (reader.importers.records.stand_in_title)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
         value = now[name]
         if stored is not None and _same(imported.get(name), value):
             continue  # untouched since import: the original text, braces and all
-        if stored is not None and name == "title" and not imported.get("title") and value == UNTITLED:
+        if stored is not None and name == "title" and not imported.get("title") and (
+                value == UNTITLED or value.startswith(UNTITLED_MARK)):
             continue  # the library's stand-in for an entry without a title: not a title to write
         if value in (None, "", []):
             fields.pop(target, None)
@@ -184,8 +186,9 @@ def entry_fields(library: Library, paper: PaperDetail, stored: StoredEntry | Non
     if macros and stored.unresolved:
         as_stored = dict(stored.fields)
         for name, expression in stored.unresolved:
-            if name in fields and fields[name] == as_stored.get(name):
-                fields[name] = expression
+            target = name if name in fields else _renamed(name, dialect)  # journal is biblatex's journaltitle
+            if target in fields and fields[target] == as_stored.get(name):
+                fields[target] = expression
     return entry_type, list(fields.items())
 
 
@@ -288,17 +291,21 @@ def bib_text(library: Library, paper_ids: Sequence[int], dialect: Dialect, *, pr
     stored = {p.id: load_entry(library, p) for p in papers}
     keys = assign_keys(papers, stored)
     definitions, macro_users, preambles = macro_definitions(stored)
-    chunks = [f"@preamble{{{text}}}\n" for text in preambles]
-    chunks += [f"@string{{{name} = {value}}}\n" for name, value in definitions.items()]
+    chunks, used = [], set()
     for index, paper in enumerate(papers):
         if is_cancelled():
             return "", index, True
         entry_type, fields = entry_fields(library, paper, stored[paper.id], dialect,
                                           macros=paper.id in macro_users)
+        if paper.id in macro_users:  # only the macros a written field still names (an edit drops its use)
+            used.update(part.lower() for _, value in fields for part in split_concatenation(value)
+                        if part[:1] not in ('{', '"') and not part.isdigit())
         chunks.append(format_entry(entry_type, keys[paper.id], fields))
         if progress:
             progress(index + 1, len(papers), keys[paper.id])
-    return "\n".join(chunks), len(papers), False
+    head = "".join(f"@preamble{{{text}}}\n" for text in preambles)
+    head += "".join(f"@string{{{name} = {value}}}\n" for name, value in definitions.items() if name in used)
+    return "\n".join([head, *chunks] if head else chunks), len(papers), False
 
 
 def export_bibtex(library: Library, paper_ids: Sequence[int], out: Path | str | None = None, *,

@@ -31,7 +31,8 @@ _EXTRA_VARIABLES = (("volume", "volume"), ("number", "issue"), ("issue", "issue"
 def csl_name(name: Name) -> dict[str, str]:
     if name.literal:
         return {"literal": name.literal}
-    person = {"family": name.family, "given": name.given, "non-dropping-particle": name.von, "suffix": name.suffix}
+    person = {"family": name.family, "given": name.given, "non-dropping-particle": name.von, "suffix": name.suffix,
+              "comma-suffix": bool(name.suffix and name.comma)}  # CSL's mark for "Costa, Jr." against "King Jr."
     return {k: v for k, v in person.items() if v}
 
 

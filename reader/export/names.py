@@ -13,7 +13,7 @@ particles such as "van" and "de la" are the von part).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _SUFFIX = re.compile(r"^(?:jr|sr|jnr|snr|[IVX]{1,4}|2nd|3rd|\dth)\.?$", re.IGNORECASE)
 # Words that make a name an organisation's: nobody's family name is "Organization".
@@ -34,6 +34,7 @@ class Name:
     family: str = ""
     suffix: str = ""
     literal: str = ""
+    comma: bool = True  # the library wrote a comma before the suffix ("Costa, Jr." but "HC Casey Jr")
 
     @property
     def display(self) -> str:
@@ -41,7 +42,7 @@ class Name:
         if self.literal:
             return self.literal
         text = " ".join(p for p in (self.given, self.von, self.family) if p)
-        return f"{text}, {self.suffix}" if self.suffix else text
+        return f"{text}{',' if self.comma else ''} {self.suffix}" if self.suffix else text
 
 
 def is_organisation(text: str) -> bool:
@@ -66,7 +67,7 @@ def split_name(display: str) -> Name:
         return _parts(f"{pieces[0]}, {' '.join(pieces[1:])}", suffix)
     words = pieces[0].split()
     if len(words) >= 2 and _SUFFIX.match(words[-1]) and words[-1][0].isupper():  # "Martin Luther King Jr."
-        suffix, words = words[-1], words[:-1]
+        return replace(_parts(" ".join(words[:-1]), words[-1]), comma=False)
     return _parts(" ".join(words), suffix)
 
 

@@ -3,8 +3,9 @@
 One record per paper: ``TY`` first and ``ER`` last, authors as ``Last, First, Suffix``
 (the RIS convention; an organisation as written), one ``KW`` per tag, one ``UR`` per
 link. RIS values are one line each, so line breaks inside an abstract become spaces.
-An arXiv id is written as its ``https://arxiv.org/abs/`` address (RIS has no arXiv tag,
-and importers read the id back from the address).
+An arXiv id is written as ``AN  - arXiv:ID`` (RIS has no arXiv tag; the accession number
+which reference managers keep as an identifier), and ``UR`` holds only the paper's own links, so an
+export imported again has the same URL it had.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def ris_name(name: Name) -> str:
     if name.literal:
         return name.literal
     last = " ".join(p for p in (name.von, name.family) if p)
+    if name.suffix and not name.comma:  # "HC Casey Jr" as the library has it: "Casey Jr, HC"
+        return ", ".join(p for p in (f"{last} {name.suffix}", name.given) if p)
     return ", ".join(p for p in (last, name.given, name.suffix) if p)
 
 
@@ -55,10 +58,9 @@ def record(ref: Reference) -> str:
             lines.append(_line("EP", end.strip()))
     if ref.doi:
         lines.append(_line("DO", ref.doi))
-    urls = [u for u in ref.url.split() if u]
-    if ref.arxiv_id and not any(ref.arxiv_id in u for u in urls):
-        urls.append(f"https://arxiv.org/abs/{ref.arxiv_id}")
-    lines += [_line("UR", u) for u in urls]
+    if ref.arxiv_id:
+        lines.append(_line("AN", f"arXiv:{ref.arxiv_id}"))
+    lines += [_line("UR", u) for u in ref.url.split() if u]
     if ref.abstract.strip():
         lines.append(_line("AB", ref.abstract))
     lines += [_line("KW", k) for k in ref.keywords if k.strip()]

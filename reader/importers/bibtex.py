@@ -18,11 +18,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.export.bibstore import StoredEntry, save_entry, split_concatenation
+from reader.export.bibstore import (
+    StoredEntry,
+    macro_parts,
+    save_entry,
+    split_concatenation,
+)
 from reader.importers.dedupe import (
     DuplicateIndex,
     ImportReport,
@@ -30,19 +35,24 @@ from reader.importers.dedupe import (
     clean_doi,
 )
 from reader.importers.latex_unicode import simple_math_to_unicode
+from reader.importers.linked_files import (
+    NOT_COPIED,
+    LinkedPdf,
+    add_with_pdf,
+    beside,
+    find_linked_pdf,
+    path_candidates,
+)
 from reader.importers.pdf_files import (
     Extractor,
     Thumbnailer,
-    add_thumbnails,
-    captions_from_extraction,
     default_extractor,
     default_thumbnailer,
 )
+from reader.importers.records import is_stand_in, stand_in_title
 from reader.library import Library, PaperFields
-from reader.library.identity import sha256_file
 
 Progress = Callable[[int, int, str], None]
-NOT_COPIED = "is outside the .bib file's folder and was not copied"  # in the report line of each such PDF
 
 
 class BibtexImportError(ReaderError):
@@ -56,6 +66,11 @@ class BibEntry:
     fields: tuple[tuple[str, str], ...]  # (lower-case name, raw value)
     line: int  # 1-based line of the ``@type{`` in the file
     inherited: tuple[tuple[str, str], ...] = ()  # from a crossref parent; used for the paper, not stored
+    # For writing the entry back as the file had it (``bibstore.StoredEntry``): the fields that used
+    # ``@string`` macros, as written; the macros they use; the file's ``@preamble`` texts.
+    unresolved: tuple[tuple[str, str], ...] = ()
+    macros: tuple[tuple[str, str], ...] = ()
+    preambles: tuple[str, ...] = ()
 
     def raw(self, name: str) -> str:
         return next((v for k, v in (*self.fields, *self.inherited) if k == name), "")
@@ -102,6 +117,7 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
     macros = {}
     for string in parsed.strings:
         macros[string.key.lower()] = resolve_macros(str(string.value), macros)
+    preambles = tuple(dict.fromkeys(text for text in (str(p.value).strip() for p in parsed.preambles) if text))
     raw_entries: list[tuple[Entry, set[str]]] = [(e, set()) for e in parsed.entries]
     problems = []
     for block in parsed.failed_blocks:
@@ -117,16 +133,22 @@ def parse_bibtex(text: str) -> tuple[list[BibEntry], list[str]]:
     for entry, repeated in raw_entries:
         line = (entry.start_line or 0) + 1
         fields: dict[str, str] = {}
+        as_written: dict[str, str] = {}
         for f in entry.fields:
             name = f.key.lower()
+            if name.startswith("%"):
+                continue  # a commented-out line read as a field (%@ARTICLE{…, %  TITLE = …): not the entry's
             value = resolve_macros(str(f.value), macros)
             if name not in fields or not strip_enclosing(fields[name]).strip():
-                fields[name] = value
+                fields[name], as_written[name] = value, str(f.value)
         if repeated:
             names = ", ".join(sorted(k.lower() for k in repeated))
             problems.append((line, f"line {line} ({entry.key}): the field {names} is given more than once; "
                                    "the first value was kept."))
-        entries.append(BibEntry(entry.entry_type.lower(), entry.key, tuple(fields.items()), line))
+        # Macros as resolved above (self-contained values), so a macro defined through another needs no other.
+        unresolved, used = macro_parts(as_written.items(), macros)
+        entries.append(BibEntry(entry.entry_type.lower(), entry.key, tuple(fields.items()), line,
+                                unresolved=unresolved, macros=used, preambles=preambles))
     entries.sort(key=lambda e: e.line)
     by_key = {e.key.lower(): e for e in entries if e.key}
     entries = [_with_parent(e, by_key) for e in entries]
@@ -159,7 +181,7 @@ def _with_parent(entry: BibEntry, by_key: dict[str, BibEntry], seen: frozenset[s
         target = _TITLE_BECOMES.get(entry.entry_type, "title") if name == "title" else name
         if target not in own and target not in _NOT_INHERITED and target not in {n for n, _ in inherited}:
             inherited.append((target, value))
-    return BibEntry(entry.entry_type, entry.key, entry.fields, entry.line, tuple(inherited))
+    return replace(entry, inherited=tuple(inherited))
 
 
 def strip_enclosing(raw: str) -> str:
@@ -242,10 +264,12 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
     for extra in ("subtitle", "titleaddon"):  # biblatex prints "Title. Subtitle. Addon"
         if text.get(extra):
             title = f"{title}. {text[extra]}" if title and title[-1] not in ".?!:" else f"{title} {text[extra]}"
+    year = int(year_match.group()) if year_match else None
+    title = title.strip() or untitled_stand_in(entry, text, venue_field, year)
     fields = PaperFields(
-        title=title.strip(),
+        title=title,
         authors=split_authors(entry.raw("author")) if entry.raw("author") else (),
-        year=int(year_match.group()) if year_match else None,
+        year=year,
         venue=text.get(venue_field, "") if venue_field else "",
         summary=text.get("abstract", ""),
         doi=clean_doi(plain.get("doi", "")),
@@ -257,8 +281,37 @@ def entry_to_fields(entry: BibEntry, tags: Sequence[str] = ()) -> tuple[PaperFie
     return fields, venue_field
 
 
+# What tells title-less entries apart (APA's @constitution examples: type, source, article, section);
+# a report's "type = techreport" is biblatex's name for the entry type, not a detail.
+_DETAILS = ("type", "source", "number", "article", "amendment", "section", "part", "howpublished", "publisher",
+            "institution", "school", "organization")
+_TYPE_WORDS = {"techreport": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "conference": "inproceedings",
+               "www": "online", "electronic": "online"}  # BibTeX's types as biblatex names them
+
+
+def untitled_stand_in(entry: BibEntry, text: dict[str, str], venue_field: str, year: int | None) -> str:
+    """``[untitled] article, Psychological Review, 2014`` for an entry without a title.
+
+    Made only from what a BibTeX or biblatex export of the entry gives back, so the same
+    entry gets the same stand-in after a round trip.
+    """
+    details = [_TYPE_WORDS.get(entry.entry_type, entry.entry_type)]
+    if venue_field:
+        details.append(text.get(venue_field, ""))
+    for name in _DETAILS:
+        value = text.get(name, "")
+        if value and len(value) <= 60 and not (name == "type" and value.lower() in _TYPE_WORDS.keys() | {"mathesis"}):
+            details.append(value)
+    return stand_in_title(*details[:6], year)
+
+
 def file_candidates(raw: str, base: Path) -> list[Path]:
     """PDF paths in a ``file`` field: JabRef ``desc:path:type;…``, Mendeley, Zotero, or a bare path."""
+    return [p for raw_path in file_paths(raw) for p in path_candidates(raw_path, base)]
+
+
+def file_paths(raw: str) -> list[str]:
+    """The paths a ``file`` field names, as written: JabRef ``desc:path:type;…``, Mendeley, Zotero, bare."""
     value = strip_enclosing(raw)
     found = []
     for item in re.split(r"(?<!\\);", value):
@@ -268,27 +321,15 @@ def file_candidates(raw: str, base: Path) -> list[Path]:
             path = ":".join(parts[1:-1])
         path = path.replace("\\:", ":").replace("\\\\", "\\").replace("\\_", "_").strip()
         if path:
-            candidate = Path(path).expanduser()
-            found.append(candidate if candidate.is_absolute() else base / candidate)
-            if len(parts) >= 3 and not candidate.is_absolute() and not re.match(r"[A-Za-z]:", path):
-                found.append(Path("/") / candidate)  # Mendeley: {:home/me/paper.pdf:pdf}, its leading / eaten
+            found.append(path)
     return found
 
 
-def beside_the_bib(pdf: Path, base: Path) -> bool:
-    """True when ``pdf`` lies in the ``.bib`` file's folder ``base`` or below it, symlinks followed."""
-    try:
-        return pdf.resolve().is_relative_to(base.resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
+beside_the_bib = beside
 
 
-def _linked_pdf(entry: BibEntry, base: Path) -> Path | None:
-    """The first existing PDF a ``file`` field names, wherever it is."""
-    if not entry.raw("file"):
-        return None
-    return next((p for p in file_candidates(entry.raw("file"), base) if p.suffix.lower() == ".pdf" and p.is_file()),
-                None)
+def _linked(entry: BibEntry, base: Path, anywhere: bool = False) -> LinkedPdf:
+    return find_linked_pdf(file_paths(entry.raw("file")), base, anywhere) if entry.raw("file") else LinkedPdf()
 
 
 @dataclass(frozen=True)
@@ -305,8 +346,7 @@ def preview_bibtex(path: Path | str) -> BibPreview:
     """Read ``path`` without importing anything: how many entries, and which linked PDFs lie elsewhere."""
     path = Path(path)
     entries, problems = parse_bibtex(_read_bib(path))
-    outside = [pdf for pdf in (_linked_pdf(e, path.parent) for e in entries)
-               if pdf is not None and not beside_the_bib(pdf, path.parent)]
+    outside = [linked.outside for linked in (_linked(e, path.parent) for e in entries) if linked.outside]
     return BibPreview(path, len(entries), len(problems), tuple(dict.fromkeys(outside)))
 
 
@@ -324,29 +364,39 @@ class _Context:
     lines: dict[int, int] = field(default_factory=dict)  # paper id -> line of its entry
 
 
+def entry_verdict(entry: BibEntry, fields: PaperFields) -> tuple[bool, str]:
+    """(whether the entry becomes a paper, the report's line about it or ""), for the import and its preview."""
+    where = f"line {entry.line} ({entry.key})"
+    if entry.entry_type in ("set", "xdata"):
+        return False, ""  # biblatex containers of other entries' fields, not works
+    if is_stand_in(fields.title):
+        if not any(strip_enclosing(value).strip() for _, value in (*entry.fields, *entry.inherited)):
+            return False, f"{where}: the entry is empty and was skipped."
+        return True, f"{where}: the entry has no title; it was added as {fields.title!r}."
+    return True, ""
+
+
 def _import_entry(ctx: _Context, entry: BibEntry) -> None:
     fields, venue_field = entry_to_fields(entry, ctx.tags)
     where = f"line {entry.line} ({entry.key})"
-    if entry.entry_type in ("set", "xdata"):
-        return  # biblatex containers of other entries' fields, not works
-    if not fields.title:
-        if not (fields.authors or fields.doi or fields.url or fields.arxiv_id):
-            ctx.report.problems.append(f"{where}: the entry has no title, authors or link and was skipped.")
-            return
-        ctx.report.problems.append(f"{where}: the entry has no title; it was added as 'Untitled'.")
+    kept, note = entry_verdict(entry, fields)
+    if note:
+        ctx.report.problems.append(note)
+    if not kept:
+        return
     existing = ctx.index.find(fields)
     if existing:
         ctx.report.duplicates.append(f"{where}: {fields.title!r} is already in the library as {existing}.")
         return
-    pdf = _linked_pdf(entry, ctx.base)
-    left_out = pdf is not None and not ctx.link_files_anywhere and not beside_the_bib(pdf, ctx.base)
+    linked = _linked(entry, ctx.base, ctx.link_files_anywhere)
+    pdf = linked.pdf
     notes = []
-    if left_out:
-        notes.append(f"{where}: its PDF {pdf} {NOT_COPIED}; the paper was added without it.")
-    elif entry.raw("file") and pdf is None:
+    if linked.outside:
+        notes.append(f"{where}: its PDF {linked.outside} {NOT_COPIED}; the paper was added without it.")
+    elif linked.missing:
         notes.append(f"{where}: no PDF found at {strip_enclosing(entry.raw('file'))!r}; "
                      "the paper was added without one.")
-    if pdf is None or left_out:  # added with the others in one transaction at the end
+    if pdf is None:  # added with the others in one transaction at the end
         ctx.index.add(-1 - len(ctx.pending), fields)
         ctx.pending.append((entry, fields, venue_field, notes))
         return
@@ -359,7 +409,8 @@ def _added(ctx: _Context, entry: BibEntry, paper_id: int, fields: PaperFields, v
     imported = {"title": fields.title, "authors": list(fields.authors), "year": fields.year, "venue": fields.venue,
                 "doi": fields.doi, "arxiv_id": fields.arxiv_id, "url": fields.url, "summary": fields.summary,
                 "tags": sorted(ctx.library.paper(paper_id).tags, key=str.casefold)}
-    save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field))
+    save_entry(ctx.library, paper_id, StoredEntry(entry.entry_type, entry.key, entry.fields, imported, venue_field,
+                                                  entry.unresolved, entry.macros, entry.preambles))
     ctx.index.add(paper_id, fields)
     ctx.report.added.append((paper_id, fields.title))
     ctx.lines[paper_id] = entry.line
@@ -379,28 +430,7 @@ def _add_pending(ctx: _Context) -> None:
 def _add(ctx: _Context, fields: PaperFields, pdf: Path | None, where: str) -> int | None:
     if pdf is None:
         return ctx.library.add_paper(fields)
-    try:
-        digest = sha256_file(pdf)
-        same = ctx.library.find_by_hash(digest)
-        if same is not None:
-            title = ctx.library.paper(same).title
-            ctx.report.duplicates.append(f"{where}: its PDF {pdf.name} is already in the library as "
-                                         f"{title!r} (id {same}).")
-            return None
-        extraction = ctx.extractor(pdf)
-        outcome = ctx.library.add_pdf(pdf, fields, page_count=extraction.page_count,
-                                      captions=captions_from_extraction(extraction), sha256=digest,
-                                      page_texts=getattr(extraction, "page_texts", None))
-    except (ReaderError, OSError) as exc:
-        ctx.report.problems.append(f"{where}: the PDF {pdf} could not be added ({exc}); "
-                                   "the paper was added without it.")
-        return ctx.library.add_paper(fields)
-    try:
-        add_thumbnails(ctx.library, outcome.paper_id, ctx.thumbnailer)
-    except (ReaderError, OSError):
-        pass  # a figure without its thumbnail still shows its caption
-    ctx.report.pdfs_linked += 1
-    return outcome.paper_id
+    return add_with_pdf(ctx.library, fields, pdf, where, ctx.report, ctx.extractor, ctx.thumbnailer)
 
 
 def _read_bib(path: Path) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 
-from reader.importers.dedupe import arxiv_from_text, clean_doi
-from reader.importers.records import ImportedRecord
+from reader.importers.dedupe import arxiv_from_text, clean_doi, exact_arxiv
+from reader.importers.records import ImportedRecord, stand_in_title
 from reader.library import PaperFields
 
 _TAG = re.compile(r"</?(?:i|b|sub|sup|sc|span|em|strong)(?:\s[^>]*)?>", re.IGNORECASE)
@@ -25,6 +26,12 @@ SECONDARY_CREATORS = frozenset({
     "editor", "seriesEditor", "translator", "contributor", "reviewedAuthor", "bookAuthor", "counsel",
     "castMember", "producer", "scriptwriter", "guest", "wordsBy", "commenter", "interviewer", "recipient",
     "attorneyAgent", "cosponsor", "editorialDirector"})
+
+
+# Bookkeeping every item has, which says nothing about the work.
+_NOT_CONTENT = frozenset({"id", "type", "itemType", "key", "version", "itemID", "itemKey", "libraryID", "uri",
+                          "dateAdded", "dateModified", "relations", "citation-key", "citationKey", "collections",
+                          "attachments", "notes"})
 
 
 def _plain(text) -> str:
@@ -63,12 +70,29 @@ def _records(items, convert) -> tuple[list[ImportedRecord], list[str]]:
         key = str(item.get("citation-key") or item.get("citationKey") or item.get("id") or "")
         where = f"item {position}" + (f" ({key})" if key else "")
         if not fields.title:
-            if not (fields.authors or fields.doi or fields.url):
-                problems.append(f"{where}: no title, authors or link; skipped.")
+            if not any(v not in (None, "", [], {}) for k, v in item.items() if k not in _NOT_CONTENT):
+                problems.append(f"{where}: the item is empty; skipped.")
                 continue
-            problems.append(f"{where}: no title; it was added as 'Untitled'.")
-        records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or "")))
+            kind = str(item.get("type") or item.get("itemType") or "")
+            details = (fields.venue or _plain(item.get("publisher")), fields.year)
+            fields = replace(fields, title=stand_in_title(*details) if any(details) else stand_in_title(kind))
+            problems.append(f"{where}: no title; it was added as {fields.title!r}.")
+        records.append(ImportedRecord(position, key, fields, str(item.get("type") or item.get("itemType") or ""),
+                                      files=tuple(_attachment_paths(item))))
     return records, problems
+
+
+def _attachment_paths(item: dict) -> list[str]:
+    """Better BibTeX JSON: a Zotero item's PDF attachments (``path``, or ``localPath``), as written."""
+    found = []
+    for attachment in item.get("attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        path = str(attachment.get("localPath") or attachment.get("path") or "")
+        kind = str(attachment.get("contentType") or attachment.get("mimeType") or "")
+        if path and (kind == "application/pdf" or path.lower().endswith(".pdf")):
+            found.append(path)
+    return found
 
 
 def _csl_name(person: dict) -> str:
@@ -76,7 +100,8 @@ def _csl_name(person: dict) -> str:
         return _plain(person["literal"])
     parts = [person.get("given", ""), person.get("non-dropping-particle", ""), person.get("family", "")]
     name = " ".join(_plain(p) for p in parts if p)
-    return name + (", " + _plain(person["suffix"]) if person.get("suffix") else "")
+    comma = "," if person.get("comma-suffix") else ""  # CSL: "Costa, Jr." only with comma-suffix
+    return name + (f"{comma} {_plain(person['suffix'])}" if person.get("suffix") else "")
 
 
 def _csl_year(date) -> int | None:
@@ -107,7 +132,8 @@ def csl_to_fields(item: dict) -> PaperFields:
         venue=_plain(item.get("container-title") or item.get("event-title") or ""),
         summary=_plain(item.get("abstract")),
         doi=clean_doi(str(item.get("DOI") or "")),
-        arxiv_id=arxiv_from_text(url) or arxiv_from_text(str(item.get("number") or "")),
+        arxiv_id=exact_arxiv(str(item.get("number") or "")) or arxiv_from_text(url)
+        or arxiv_from_text(str(item.get("number") or "")),
         url=url,
         tags=_tags(item.get("keyword")),
     )

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from reader.library import Library, PaperFields, PaperQuery
 
+UNTITLED_MARK = "[untitled]"  # how an import marks the title it made up (records.stand_in_title)
+
 _ARXIV = re.compile(r"(?<![\w.])(?:arxiv[:\s/]*|abs/|pdf/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
                     re.IGNORECASE)
 # Old Wiley (SICI) DOIs hold < and >, e.g. 10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P,
@@ -29,6 +31,12 @@ def arxiv_from_text(text: str) -> str:
         return ""
     match = _ARXIV.search(text)
     return match.group(1) if match else ""
+
+
+def exact_arxiv(text: str) -> str:
+    """The id of an ``arXiv:ID`` field (RIS ``AN``, CSL ``number``) as written, version and all."""
+    match = re.fullmatch(r"\s*arxiv:\s*(\S+)\s*", text or "", re.IGNORECASE)
+    return match.group(1) if match and arxiv_from_text(f"arXiv:{match.group(1)}") else ""
 
 
 def clean_doi(text: str) -> str:
@@ -59,6 +67,11 @@ def _first_author_key(fields: PaperFields) -> str:
     return words[-1] if words else ""
 
 
+def _untitled_key(fields: PaperFields) -> tuple:
+    return (normalise_title(fields.title), tuple(normalise_title(a) for a in fields.authors), fields.year,
+            normalise_title(fields.venue), fields.doi.lower(), fields.url.strip(), fields.arxiv_id)
+
+
 class DuplicateIndex:
     """What the library already holds, by DOI, arXiv id and (title, year)."""
 
@@ -66,6 +79,7 @@ class DuplicateIndex:
         self._doi: dict[str, tuple[int, str]] = {}
         self._arxiv: dict[str, tuple[int, str, str]] = {}
         self._title: dict[str, list[tuple[int | None, int, str, str, str]]] = {}
+        self._untitled: dict[tuple, tuple[int, str]] = {}  # library papers with a made-up title, by everything
 
     @classmethod
     def from_library(cls, library: Library) -> DuplicateIndex:
@@ -74,7 +88,7 @@ class DuplicateIndex:
         for paper_id in sorted(set(ids)):
             p = library.paper(paper_id)
             index.add(paper_id, PaperFields(title=p.title, year=p.year, doi=p.doi, arxiv_id=p.arxiv_id,
-                                            authors=tuple(p.authors[:1])))
+                                            authors=tuple(p.authors), venue=p.venue, url=p.url))
         return index
 
     def add(self, paper_id: int, fields: PaperFields) -> None:
@@ -83,8 +97,10 @@ class DuplicateIndex:
         if arxiv_from_text(f"arXiv:{fields.arxiv_id}"):
             self._arxiv.setdefault(arxiv_from_text(f"arXiv:{fields.arxiv_id}"),
                                    (paper_id, fields.title, fields.doi.lower()))
-        key = normalise_title(fields.title)
-        if key:
+        if fields.title.startswith(UNTITLED_MARK) and paper_id >= 0:
+            self._untitled.setdefault(_untitled_key(fields), (paper_id, fields.title))
+        key = normalise_title(fields.title) if not fields.title.startswith(UNTITLED_MARK) else ""
+        if key:  # a made-up title says nothing: two title-less entries are not the same work for it
             self._title.setdefault(key, []).append((fields.year, paper_id, fields.title, fields.doi.lower(),
                                                     _first_author_key(fields)))
 
@@ -100,6 +116,12 @@ class DuplicateIndex:
         if arxiv and arxiv in self._arxiv and not (doi and self._arxiv[arxiv][2] and doi != self._arxiv[arxiv][2]):
             paper_id, title, _ = self._arxiv[arxiv]
             return f"{title!r} (id {paper_id}, same arXiv id)"
+        if fields.title.startswith(UNTITLED_MARK):
+            # Only a library paper that agrees on everything (the same file imported again); entries
+            # of one file are not placed here (placeholder ids < 0), so its four identical
+            # author-only books stay four papers.
+            same = self._untitled.get(_untitled_key(fields))
+            return f"{same[1]!r} (id {same[0]}, the same in every field)" if same else None
         author = _first_author_key(fields)
         for year, paper_id, title, other_doi, other_author in self._title.get(normalise_title(fields.title), ()):
             if doi and other_doi and doi != other_doi:

@@ -8,14 +8,15 @@ import and is refused as a whole, so no line becomes a junk paper. Qt-free.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from reader.importers.dedupe import arxiv_from_text, clean_doi
-from reader.importers.records import ImportedRecord, display_name
+from reader.importers.dedupe import arxiv_from_text, clean_doi, exact_arxiv
+from reader.importers.records import ImportedRecord, display_name, stand_in_title
 from reader.library import PaperFields
 
 _RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
 _VENUE_TAGS = ("journal_name", "alternate_title3", "alternate_title2", "alternate_title1", "secondary_title")
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
@@ -27,7 +28,7 @@ def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
     if not starts:
         return [], ["no record starts with a TY line, so the file holds no RIS records."]
     try:
-        parsed = rispy.loads(text)
+        parsed = rispy.loads(_joined_continuations(text), list_tags=[*rispy.LIST_TYPE_TAGS, "L1"])
     except Exception as exc:  # rispy raises plain IOError/ValueError on a broken file
         return [], [f"the RIS file cannot be read: {exc}."]
     records, problems = [], []
@@ -35,12 +36,35 @@ def parse_ris(text: str) -> tuple[list[ImportedRecord], list[str]]:
         line = starts[number] if number < len(starts) else starts[-1]
         fields = ris_to_fields(item)
         if not fields.title:
-            if not (fields.authors or fields.doi or fields.url):
-                problems.append(f"line {line}: the record has no title, authors or link and was skipped.")
+            if not any(str(v).strip() for k, v in item.items() if k not in ("type_of_reference", "id") and v):
+                problems.append(f"line {line}: the record is empty and was skipped.")
                 continue
-            problems.append(f"line {line}: the record has no title; it was added as 'Untitled'.")
-        records.append(ImportedRecord(line, str(item.get("id", "") or ""), fields, _ris_type(item)))
+            details = (fields.venue or _first(item, "publisher"), fields.year)
+            fields = replace(fields, title=stand_in_title(*details) if any(details) else
+                             stand_in_title(_ris_type(item)))
+            problems.append(f"line {line}: the record has no title; it was added as {fields.title!r}.")
+        records.append(ImportedRecord(line, str(item.get("id", "") or ""), fields, _ris_type(item),
+                                      files=tuple(_attachments(item))))
     return records, problems
+
+
+_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  -(?: |$)")
+
+
+def _joined_continuations(text: str) -> str:
+    """A line without a tag continues the line before it, as JabRef and EndNote read it.
+
+    rispy makes such a line a value of its own in list tags, so ``A1  - Harrison, Warren``
+    followed by ``Levenshtein`` gave an author "Levenshtein" (JabRef's RisImporterTest1.ris).
+    """
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.strip() and not _TAG_LINE.match(line) and lines and _TAG_LINE.match(lines[-1]) \
+                and not lines[-1].startswith("ER  -"):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def _first(item: dict, *keys: str) -> str:
@@ -56,6 +80,11 @@ def _first(item: dict, *keys: str) -> str:
 def _values(item: dict, key: str) -> list[str]:
     value = item.get(key)
     return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
+
+
+def _attachments(item: dict) -> list[str]:
+    """``L1`` file attachments: one per line, or several in one line separated by ``;`` (Mendeley)."""
+    return [part.strip() for value in _values(item, "file_attachments1") for part in value.split(";") if part.strip()]
 
 
 def _ris_type(item: dict) -> str:
@@ -80,7 +109,8 @@ def ris_to_fields(item: dict) -> PaperFields:
         venue=_first(item, *_VENUE_TAGS),
         summary=_first(item, "abstract", "notes_abstract"),
         doi=doi,
-        arxiv_id=next((arxiv_from_text(u) for u in urls if arxiv_from_text(u)), ""),
+        arxiv_id=exact_arxiv(_first(item, "accession_number"))
+        or next((arxiv_from_text(u) for u in urls if arxiv_from_text(u)), ""),
         url=url,
         tags=tuple(dict.fromkeys(keywords)),
     )

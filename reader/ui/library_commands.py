@@ -77,13 +77,58 @@ class LibraryCommands:
             current_tag=tag or None, fmt=fmt)
 
     def import_lists(self, paths: list[Path] | None = None) -> None:
-        from reader.ui.dialogs.export import choose_import_files, import_lists
+        """*File → Import…* (no ``paths``): choose files, then the same preview a drop shows.
+        With ``paths`` (the preview answered Import): import them now."""
+        from reader.ui.dialogs.export import choose_import_files
 
-        paths = paths or choose_import_files(self, self.settings)
         if paths:
-            self.statusBar().showMessage(f"Importing {', '.join(p.name for p in paths)}…")
-            import_lists(self.library, self.runner, paths, on_done=self._lists_imported,
-                         pool=self.extraction_pool)
+            self.import_now(paths)
+            return
+        chosen = choose_import_files(self, self.settings)
+        if chosen:
+            self.ask_to_import(chosen)
+
+    def ask_to_import(self, paths: list[Path]) -> None:
+        """Read the files against the library (nothing written), then ask: entries found, new,
+        duplicates and problems by line, PDFs to copy; import only after Import."""
+        from reader.ui.dialogs.import_preview import (
+            ImportPreviewQuestion,
+            read_previews,
+        )
+
+        library = self.library
+
+        def ask(previews) -> None:
+            self.import_question = ImportPreviewQuestion(self, paths, previews, self.import_now)
+            self.import_question.open()
+
+        self.statusBar().showMessage(f"Reading {', '.join(p.name for p in paths)}…")
+        self.runner.run(lambda: read_previews(paths, library), ask,
+                        lambda exc: self.warn("Reading List", str(exc)), lane="work")
+
+    def import_now(self, paths: list[Path], link_files_anywhere: bool = False) -> None:
+        """Import in the background with progress and Cancel in the status bar; the report at the end."""
+        from reader.ui.import_job import ImportProgress, ListImportJob
+
+        job = getattr(self, "list_import_job", None)
+        if job is not None and job.running:
+            self.statusBar().showMessage("Wait for the current import to finish, or cancel it.", 4000)
+            return
+        if job is None:
+            self.list_import_job = job = ListImportJob(self.library, self.runner, self.extraction_pool, self)
+            self.list_import_progress = ImportProgress(self)
+            self.statusBar().addPermanentWidget(self.list_import_progress)
+            self.list_import_progress.cancel_requested.connect(job.cancel)
+            job.progress.connect(self.list_import_progress.show_label)
+            job.finished.connect(self._list_import_finished)
+        self.list_import_progress.begin(0, f"Importing {', '.join(p.name for p in paths)}…")
+        job.start(list(paths), link_files_anywhere=link_files_anywhere)
+
+    def _list_import_finished(self, reports: list, cancelled: bool) -> None:
+        self.list_import_progress.hide()
+        self._lists_imported(reports)
+        if cancelled:
+            self.statusBar().showMessage("Import cancelled; the file being read added nothing.", 8000)
 
     def _lists_imported(self, reports: list) -> None:
         from reader.ui.dialogs.export import show_import_reports

@@ -485,14 +485,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def ask_to_import_dropped(self, paths: list[Path]) -> None:
         """Dropped bibliographies are read first; one box says what each holds and waits for Import."""
-        from reader.ui.dialogs.import_preview import ImportPreviewQuestion, read_previews
-
-        def ask(previews) -> None:
-            self.import_question = ImportPreviewQuestion(self, paths, previews, self.import_lists)
-            self.import_question.open()
-
-        self.runner.run(lambda: read_previews(paths), ask, lambda exc: self.warn("Reading List", str(exc)),
-                        lane="work")
+        self.ask_to_import(paths)  # the preview File → Import… shows (library_commands)
 
     # State ----------------------------------------------------------------------------
 

@@ -177,3 +177,67 @@ def test_macro_parts_give_an_importer_what_export_needs_to_write_string_macros_b
 
     (entry,), _ = parse_bibtex(text)
     assert entry.raw("journal") == "{Journal of Things}" and entry.raw("note") == "{Other and more}"
+
+
+# @string macros and @preamble, from the real files that have them ---------------------------
+
+def _corpus(relative: str):
+    from tests.conftest import REPO
+
+    path = REPO.parent / "shared" / "corpus" / "interop" / relative
+    if not path.is_file():
+        pytest.skip(f"shared interop corpus not found at {path}")
+    return path
+
+
+def _biber_problems(folder) -> list[str]:
+    result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file", "checked.bib", "refs.bib"],
+                            cwd=folder, capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+    return [line for line in result.stdout.splitlines() if line.startswith(("WARN", "ERROR"))]
+
+
+@pytest.mark.parametrize("export", [export_bibtex, export_biblatex])
+def test_jabrefs_string_macros_are_written_back_and_biber_reads_every_author(library, tmp_path, export):
+    """twente.bib names each of ten authors by a macro, joined with ``#``: the export writes the
+    macros and the join as the file had them, and biber resolves them to the same ten people."""
+    from reader.importers.any_format import import_file
+
+    import_file(library, _corpus("bibtex/jabref-twente.bib"))
+    text = export(library, [1], tmp_path / "refs.bib").text
+    assert "@string{arvind = {Arvind}}" in text and "@string{wawrzynek = {Wawrzynek, John}}" in text
+    assert "author = Patterson # { and } # Arvind # { and } #" in text
+    from reader.importers.bibtex import parse_bibtex, split_authors
+
+    (entry,), _ = parse_bibtex(text)
+    assert split_authors(entry.raw("author")) == library.paper(1).authors and len(library.paper(1).authors) == 10
+    if shutil.which("biber") is None:
+        return
+    assert not [line for line in _biber_problems(tmp_path) if "ERROR" in line or "macro" in line]
+    checked = (tmp_path / "checked.bib").read_text(encoding="utf-8")
+    assert checked.count(" and ") >= 9 and "Wawrzynek, John" in checked
+
+
+def test_an_edited_author_list_is_written_resolved_and_the_macros_it_no_longer_uses_are_left_out(library):
+    from reader.importers.any_format import import_file
+
+    import_file(library, _corpus("bibtex/jabref-twente.bib"))
+    library.update_paper(1, authors=("David Patterson",))
+    text = export_bibtex(library, [1]).text
+    assert "author = {Patterson, David}" in text and "@string" not in text
+    assert "month = aug" in text  # BibTeX's own month macro, untouched: still written as one
+
+
+def test_a_preamble_that_defines_a_command_an_entry_uses_is_written_back(library, tmp_path):
+    """Better BibTeX's test file defines ``\\ocirc`` in its ``@preamble`` and uses it in an author's name."""
+    from reader.importers.any_format import import_file
+
+    source = _corpus("bibtex-with-truth/bbt__BibTeX_import_preamble_with_def_create_problems_732.bib")
+    import_file(library, source)
+    text = export_bibtex(library, [1], tmp_path / "refs.bib").text
+    assert text.startswith('@preamble{"\\def\\ocirc#1{\\ifmmode')
+    assert "Franc{\\ocirc{u}}" in text
+    parsed = bibtexparser.parse_string(text)
+    assert not parsed.failed_blocks and len(parsed.preambles) == 1 and len(parsed.entries) == 1
+    if shutil.which("biber"):
+        assert not [line for line in _biber_problems(tmp_path) if "ERROR" in line]

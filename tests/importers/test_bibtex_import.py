@@ -133,12 +133,14 @@ def test_malformed_entry_is_reported_with_its_line_and_the_rest_import(library, 
     text = ("@article{good1, title = {First Good}, year = 2020}\n\n"
             "@article{broken,\n  title = {Never closed,\n  year = 2019,\n\n"
             "@article{good2, title = {Second Good}, year = 2021}\n"
-            "@article{notitle, year = 2021}\n")
+            "@article{notitle, year = 2021}\n"
+            "@misc{empty}\n")
     report = import_bibtex(library, _write(tmp_path, text))
-    assert [t for _, t in report.added] == ["First Good", "Second Good"]
+    assert [t for _, t in report.added] == ["First Good", "Second Good", "[untitled] article, 2021"]
     assert any(p.startswith("line 3: malformed entry") for p in report.problems), report.problems
     assert any(p.startswith("line 8 (notitle)") and "no title" in p for p in report.problems)
-    assert len(library.query_ids()) == 2
+    assert any(p.startswith("line 9 (empty)") and "empty" in p for p in report.problems)
+    assert len(library.query_ids()) == 3
 
 
 def test_duplicates_are_reported_not_added_twice(library, tmp_path):

@@ -270,3 +270,111 @@ def test_name_suffixes_stay_suffixes_in_bibtex_and_in_ris_order(interop, library
     from reader.importers.records import display_name
 
     assert display_name("Costa, P. T., Jr.") == "P. T. Costa, Jr."  # RIS: Last, First, Suffix
+
+
+# Entries without a title: added under a marked stand-in made from what they have -------------
+
+APA = "bibtex-with-truth/bbt__Import_error_with_character_in_BibTeX_field_name_2660.bib"
+
+
+def test_title_less_entries_get_a_marked_stand_in_and_none_is_lost(interop, library):
+    """APA's test file has six @constitution entries with no title, author, date or link; Zotero
+    imports them, so do we, each under a title that tells it apart and says it is made up."""
+    report = import_file(library, interop / APA)
+    titles = [p.title for p in _papers(library)]
+    constitutions = [t for t in titles if t.startswith("[untitled] constitution")]
+    assert "[untitled] constitution, us, I, 3" in constitutions
+    assert "[untitled] constitution, southcarolina, IX, 3" in constitutions
+    assert len(constitutions) == 6
+    assert any("(11.9:23): the entry has no title; it was added as '[untitled] constitution, us, I, 3'" in p
+               for p in report.problems)
+    # four author-only books by B. Brown with nothing else: four papers, not one and three "duplicates"
+    browns = [p for p in _papers(library) if p.authors == ("B. Brown",)]
+    assert len(browns) == 4 and all(p.title == "[untitled] book" for p in browns)
+    # a commented-out copy of an entry (%@ARTICLE{…, %  TITLE = …) is not an entry of its own
+    assert not any(t == "[untitled] article" for t in titles)
+
+
+def test_entries_with_nothing_but_a_month_are_kept_and_an_empty_one_is_refused(interop, library, tmp_path):
+    import_file(library, interop / "bibtex" / "jabref-articleWithMonths.bib")
+    assert [p.title for p in _papers(library)] == ["[untitled] article", "[untitled] article"]
+    empty = tmp_path / "empty.bib"
+    empty.write_text("@misc{nothing}\n", encoding="utf-8")
+    report = import_file(library, empty)
+    assert report.added == [] and report.problems == ["line 1 (nothing): the entry is empty and was skipped."]
+
+
+def test_a_made_up_title_alone_never_makes_a_duplicate(library):
+    from reader.importers.records import stand_in_title
+
+    index = DuplicateIndex()
+    brown = PaperFields(title=stand_in_title("book"), authors=("B. Brown",))
+    index.add(-1, brown)  # an earlier entry of the same file
+    assert index.find(brown) is None
+    index.add(1, brown)  # a paper of the library
+    assert index.find(brown) is not None  # the same in every field: the file imported again
+    assert index.find(PaperFields(title=stand_in_title("book"), authors=("C. Brown",))) is None
+    assert index.find(PaperFields(title=stand_in_title("book"), authors=("B. Brown",), year=2001)) is None
+    index.add(2, PaperFields(title=stand_in_title("book"), doi="10.1/x"))
+    assert index.find(PaperFields(title="Another", doi="10.1/X")) is not None  # a DOI still says "the same"
+
+
+# PDFs linked from Better BibTeX JSON attachments and RIS L1 ---------------------------------
+
+SCHOMD = "csl-json/bbt__Pandoc-LaTeX-SCHOMD_Citation_Export.zotero.json"
+
+
+def test_a_zotero_attachment_beside_the_file_is_copied_in_by_hash(interop, library, tmp_path, pdf_factory):
+    """Better BibTeX's SCHOMD export links attachments/Adams_Huaynaputina.pdf to the volcanology article."""
+    export = tmp_path / "export" / "library.json"
+    export.parent.mkdir()
+    shutil.copy(interop / SCHOMD, export)
+    (export.parent / "attachments").mkdir()
+    shutil.copy(pdf_factory("The physical volcanology of the 1600 eruption"),
+                export.parent / "attachments" / "Adams_Huaynaputina.pdf")
+    report = import_file(library, export)
+    with_pdf = [p for p in _papers(library) if p.pdf_path]
+    assert report.pdfs_linked == 1 and len(with_pdf) == 1 and "Huaynaputina" in with_pdf[0].title
+    assert library.pdf_file(with_pdf[0].id).is_file() and len(_papers(library)) == 4
+
+
+def test_a_zotero_attachment_that_is_not_there_is_reported_and_the_paper_kept(interop, library):
+    report = import_file(library, interop / SCHOMD)
+    assert len(_papers(library)) == 4 and not any(p.pdf_path for p in _papers(library))
+    assert any("no PDF found at 'attachments/Adams_Huaynaputina.pdf'" in line for line in report.problems)
+
+
+def test_ris_l1_links_copy_a_pdf_beside_the_file_and_leave_one_elsewhere_unless_allowed(interop, library_home,
+                                                                                      tmp_path, pdf_factory):
+    """EndNote and Mendeley write a record's PDF as ``L1  - file:///…``; rispy keeps only one L1 unless told."""
+    elsewhere = pdf_factory("Elsewhere")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(pdf_factory("Beside"), folder / "beside.pdf")
+    text = (interop / "ris" / "RisImporterTestScopus.ris").read_text(encoding="utf-8-sig")
+    science = (interop / "ris" / "RisImporterTestScience.ris").read_text(encoding="utf-8-sig")
+    ris = folder / "two.ris"
+    ris.write_text(text.replace("ER  -", "L1  - missing.pdf\nL1  - beside.pdf\nER  -", 1)
+                   + "\n" + science.replace("ER  -", f"L1  - file://{elsewhere}\nER  -", 1), encoding="utf-8")
+    with Library.open(library_home) as library:
+        report = import_file(library, ris)
+        assert report.pdfs_linked == 1 and sum(bool(p.pdf_path) for p in _papers(library)) == 1
+        assert any(f"its PDF {elsewhere} is outside the bibliography's folder" in line for line in report.problems)
+    with Library.open(tmp_path / "second") as library:
+        report = import_file(library, ris, link_files_anywhere=True)
+        assert report.pdfs_linked == 2
+
+
+def test_ris_continuation_lines_belong_to_the_line_before(interop, library):
+    """JabRef's RisImporterTest1.ris: ``A1  - Harrison, Warren`` continues on the next two lines."""
+    import_file(library, interop / "ris" / "RisImporterTest1.ris")
+    (paper,) = _papers(library)
+    assert paper.authors == ("Cocke", "Warren Levenshtein Morris Harrison")
+
+
+def test_importing_the_same_title_less_entries_again_adds_none_twice(interop, library):
+    first = import_file(library, interop / APA)
+    again = import_file(library, interop / APA)
+    assert again.added == [] and len(again.duplicates) == len(first.added) + len(first.duplicates)
+    assert any("'[untitled] book' is already in the library" in line and "the same in every field" in line
+               for line in again.duplicates)

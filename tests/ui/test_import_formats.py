@@ -39,8 +39,9 @@ def test_dropping_a_ris_export_and_a_csl_json_file_adds_their_papers(open_window
     qtbot.waitUntil(lambda: getattr(window, "import_question", None) is not None
                     and window.import_question.isVisible(), timeout=30_000)
     question = window.import_question
-    assert question.text() == "Import 4 entries into your library?"
-    assert question.informativeText().splitlines() == ["scopus.ris: 1 RIS entry", "zotero.json: 3 CSL-JSON entries"]
+    assert question.text() == "Import 4 new entries into your library?"
+    assert question.informativeText().split("\n\n") == ["scopus.ris: 1 RIS entry: 1 new",
+                                                       "zotero.json: 3 CSL-JSON entries: 3 new"]
     assert window.library.count(PaperQuery(view="all")) == 0  # nothing before the answer
     question.import_button.click()
     qtbot.waitUntil(lambda: window.library.count(PaperQuery(view="all")) == 4, timeout=30_000)
