@@ -87,7 +87,7 @@ class PaperOpening:
         from reader.library.identity import sha256_file
 
         if path.suffix.lower() == ".bib":
-            self.ask_to_import_bib(path)
+            self.ask_to_import([path])  # the same preview as File > Import and a drop
             return
         if path.suffix.lower() != ".pdf" and not path.is_file():
             self.statusBar().showMessage(f"{path} does not exist.", 6000)
@@ -109,24 +109,6 @@ class PaperOpening:
                                              " opening it brought it back to the library.", 8000)
             return
         self.open_unlisted(path)
-
-    def ask_to_import_bib(self, path: Path) -> None:
-        """A ``.bib`` from outside (a file argument, a second launch): say what importing it would do, and wait."""
-        from reader.importers.bibtex import preview_bibtex
-        from reader.ui.dialogs.bib_question import BibImportQuestion
-        from reader.ui.dialogs.export import import_lists
-
-        def ask(preview) -> None:
-            def do_import(link_files_anywhere: bool) -> None:
-                self.statusBar().showMessage(f"Importing {path.name}…")
-                import_lists(self.library, self.runner, [path], on_done=self._lists_imported,
-                             link_files_anywhere=link_files_anywhere, pool=self.extraction_pool)
-
-            self.bib_question = BibImportQuestion(self, preview, do_import)
-            self.bib_question.open()
-
-        self.runner.run(lambda: preview_bibtex(path), ask,
-                        lambda exc: self.warn("Reading List", str(exc)), lane="work")
 
     def open_unlisted(self, path: Path) -> UnlistedTab:
         for index in range(self.tabs.count()):

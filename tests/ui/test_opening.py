@@ -58,6 +58,22 @@ def test_opening_a_trashed_papers_pdf_brings_it_back_and_says_so(open_window, qt
     assert "Binned Paper\u201d was in the Trash" in window.statusBar().currentMessage()
 
 
+def test_a_bib_file_opened_from_the_desktop_shows_the_import_preview_first(open_window, qtbot, tmp_path):
+    from reader.library import PaperQuery
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title={Attention Is All You Need}, author={Vaswani, Ashish}, year={2017}}\n"
+                   "@article{b, title={Deep Residual Learning}, author={He, Kaiming}, year={2016}}\n", encoding="utf-8")
+    window = open_window()
+    window.receive_arguments([str(bib)], raise_window=False)
+    qtbot.waitUntil(lambda: getattr(window, "import_question", None) is not None
+                    and window.import_question.isVisible(), timeout=30_000)
+    assert window.import_question.text() == "Import 2 new entries into your library?"
+    assert window.library.count(PaperQuery(view="all")) == 0  # nothing before the answer
+    window.import_question.import_button.click()
+    qtbot.waitUntil(lambda: window.library.count(PaperQuery(view="all")) == 2, timeout=30_000)
+
+
 def test_unknown_pdf_opens_for_reading_with_an_add_button(open_window, qtbot, pdf_factory):
     window = open_window()
     stranger = pdf_factory("Not Yet Listed", pages=2)
