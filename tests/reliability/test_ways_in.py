@@ -398,19 +398,22 @@ def test_a_bib_handed_to_the_window_is_imported_only_after_the_user_says_so(open
     bib = _bib_linking(tmp_path / "downloads", private, entries=3)
 
     window.receive_arguments([str(bib)])  # what a file manager's "Open with" or a second launch does
-    qtbot.waitUntil(lambda: getattr(window, "bib_question", None) is not None
-                    and window.bib_question.isVisible(), timeout=15000)
-    question = window.bib_question
-    assert str(bib) in question.text() and "3 entries" in question.text()
-    assert str(private) in question.informativeText() and "not be copied" in question.informativeText()
+    qtbot.waitUntil(lambda: getattr(window, "import_question", None) is not None
+                    and window.import_question.isVisible(), timeout=15000)
+    question = window.import_question
+    assert question.text() == "Import 3 new entries into your library?"
+    assert bib.name in question.informativeText() and "outside its folder" in question.informativeText()
+    assert str(private) in question.detailedText()
+    assert question.copy_outside is not None and not question.copy_outside.isChecked()
     assert window.library.count() == 0, "nothing is imported while the question is open"
     qtbot.mouseClick(question.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     qtbot.wait(300)
     assert window.library.count() == 0, "Cancel imported something"
 
     window.receive_arguments([str(bib)])
-    qtbot.waitUntil(lambda: window.bib_question is not question and window.bib_question.isVisible(), timeout=15000)
-    window.bib_question.import_button.click()
+    qtbot.waitUntil(lambda: window.import_question is not question and window.import_question.isVisible(),
+                    timeout=15000)
+    window.import_question.import_button.click()
     qtbot.waitUntil(lambda: window.library.count() == 3, timeout=30000)
     assert _pdfs_in(library_home) == [], "the PDF outside the .bib file's folder was copied without a yes"
 
