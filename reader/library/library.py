@@ -530,6 +530,62 @@ class Library:
             queries.mark_touched(conn, [paper_id])
         return True
 
+    def attach_pdf(self, paper_id: int, source: Path, *, sha256: str, page_count: int = 0,
+                   captions: Iterable[CaptionRecord] | None = None,
+                   page_texts: Sequence[str] | None = None) -> None:
+        """Give a paper that has no PDF yet the file at ``source`` (copied in under its hash),
+        with what extraction read from it; captions typed by hand stay when ``captions`` is None."""
+        relative = f"{PDF_DIR}/{sha256}.pdf"
+        target = self.home / relative
+        copied = not target.exists()
+        if copied:
+            try:
+                copy_atomically(Path(source), target)
+            except OSError as exc:
+                raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
+        try:
+            with self._write() as conn:
+                self._require(conn, [paper_id])
+                conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ?, page_count = ?, updated_at = ?"
+                                     " WHERE id = ?", (relative, sha256, page_count, utcnow(), paper_id))
+                if captions is not None:
+                    conn.exec_driver_sql("DELETE FROM figure_caption WHERE paper_id = ?", (paper_id,))
+                    queries.write_captions(conn, paper_id, captions)
+                if page_texts is not None:
+                    fulltext.store_page_texts(conn, paper_id, sha256, page_texts)
+                conn.exec_driver_sql("DELETE FROM fetch_later WHERE paper_id = ?", (paper_id,))
+                queries.mark_touched(conn, [paper_id])
+                queries.reindex(conn, paper_id)
+        except BaseException:
+            if copied:
+                try:
+                    target.unlink()
+                except OSError:
+                    pass
+            raise
+
+    # Fetching later (papers added by identifier while offline) ---------------------
+
+    def mark_fetch_later(self, paper_id: int, reason: str) -> None:
+        """Remember that the paper's PDF or metadata is still to be fetched, and why."""
+        with self._write() as conn:
+            self._require(conn, [paper_id])
+            conn.exec_driver_sql("INSERT INTO fetch_later (paper_id, reason, tried_at) VALUES (?, ?, ?)"
+                                 " ON CONFLICT (paper_id) DO UPDATE SET reason = excluded.reason,"
+                                 " tried_at = excluded.tried_at", (paper_id, reason, utcnow()))
+
+    def clear_fetch_later(self, paper_id: int) -> None:
+        with self._write() as conn:
+            conn.exec_driver_sql("DELETE FROM fetch_later WHERE paper_id = ?", (paper_id,))
+
+    def fetch_later(self) -> dict[int, str]:
+        """The papers still to be fetched, with the reason the last try gave (Trash left out)."""
+        with self._read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT f.paper_id, f.reason FROM fetch_later f JOIN paper p ON p.id = f.paper_id"
+                " WHERE p.trashed_at IS NULL ORDER BY f.paper_id").all()
+        return {paper_id: reason for paper_id, reason in rows}
+
     # The papers' own text ----------------------------------------------------------
 
     def set_page_texts(self, paper_id: int, texts: Sequence[str] | None, *, pdf_hash: str | None = None) -> str | None:
