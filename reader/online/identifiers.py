@@ -78,8 +78,27 @@ def parse_identifier(text: str) -> Identifier:
 
 
 def split_identifiers(text: str) -> list[str]:
-    """The ids or links in pasted text: one per line, or separated by spaces or commas."""
-    return [part for part in re.split(r"[\s,;]+", text or "") if part.strip()]
+    """The ids or links in pasted text: one per line, or several on a line separated by spaces or commas.
+
+    A line whose pieces are not all identifiers stays whole ("Attention is all you need"),
+    so it fails once, with its own words in the message.
+    """
+    items = []
+    for line in (text or "").splitlines():
+        pieces = [piece for piece in re.split(r"[\s,;]+", line) if piece]
+        if len(pieces) > 1 and all(_parses(piece) for piece in pieces):
+            items.extend(pieces)
+        elif line.strip():
+            items.append(line.strip())
+    return items
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_identifier(text)
+    except NotAnIdentifier:
+        return False
+    return True
 
 
 def _arxiv(candidate: str, text: str) -> Identifier:

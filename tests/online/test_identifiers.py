@@ -57,6 +57,7 @@ def test_what_names_no_paper_is_refused_with_a_reason(text):
 
 
 def test_a_pasted_block_is_split_into_its_ids():
-    text = "arXiv:2101.05225\nhttps://doi.org/10.1/x, https://openreview.net/forum?id=B1e9Y2NYvS\n\n  1205.1001 "
-    assert split_identifiers(text) == ["arXiv:2101.05225", "https://doi.org/10.1/x",
+    text = "arXiv:2101.05225\nhttps://doi.org/10.1145/3292500.3330701, https://openreview.net/forum?id=B1e9Y2NYvS\n\n  1205.1001 "
+    assert split_identifiers(text) == ["arXiv:2101.05225", "https://doi.org/10.1145/3292500.3330701",
                                        "https://openreview.net/forum?id=B1e9Y2NYvS", "1205.1001"]
+    assert split_identifiers("Attention is all you need\n2101.05225") == ["Attention is all you need", "2101.05225"]
