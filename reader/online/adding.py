@@ -45,6 +45,8 @@ from reader.online.services import OnlineRecord, fetch_record
 ADDED = "added"
 DUPLICATE = "duplicate"
 WITHOUT_PDF = "without_pdf"
+UPDATED = "updated"  # details fetched again for a paper that has its PDF
+UNCHANGED = "unchanged"  # nothing to fetch: it has its PDF
 FAILED = "failed"
 Progress = Callable[[int, int, "OnlineResult"], None]
 _PLACEHOLDER = re.compile(r"^(?:arXiv|DOI|OpenReview|ACL Anthology) \S+$")
@@ -72,6 +74,10 @@ class OnlineResult:
             text = f"added {name} with its PDF"
         elif self.status == DUPLICATE:
             text = f"{self.text}: duplicate of {name}"
+        elif self.status == UPDATED:
+            text = f"updated the details of {name}"
+        elif self.status == UNCHANGED:
+            text = f"{name} already has its PDF; nothing to fetch"
         elif self.status == WITHOUT_PDF:
             text = f"added {name} without PDF" + (", will fetch later" if self.later else "") + f": {self.reason}"
         else:
@@ -241,7 +247,7 @@ class OnlineAdder:
             paper = self.library.paper(paper_id)
         if not wants_pdf:
             self.library.clear_fetch_later(paper_id)
-            return OnlineResult(label, ADDED, paper_id, paper.title, notes=("details updated",))
+            return OnlineResult(label, UPDATED if wants_details else UNCHANGED, paper_id, paper.title)
         pdf_url = record.pdf_url or direct
         if not pdf_url:
             self.library.clear_fetch_later(paper_id)

@@ -31,6 +31,8 @@ from reader.online.adding import (
     ADDED,
     DUPLICATE,
     FAILED,
+    UNCHANGED,
+    UPDATED,
     WITHOUT_PDF,
     OnlineResult,
     add_identifiers,
@@ -109,10 +111,15 @@ class OnlineJob(QObject):
 
 
 def summary(results: Sequence[OnlineResult], cancelled: bool = False) -> str:
-    counts = {status: sum(r.status == status for r in results) for status in (ADDED, WITHOUT_PDF, DUPLICATE, FAILED)}
+    counts = {status: sum(r.status == status for r in results)
+              for status in (ADDED, UPDATED, UNCHANGED, WITHOUT_PDF, DUPLICATE, FAILED)}
     parts = []
     if counts[ADDED]:
         parts.append(f"{counts[ADDED]} with their PDF")
+    if counts[UPDATED]:
+        parts.append(f"{counts[UPDATED]} with their details updated")
+    if counts[UNCHANGED]:
+        parts.append(f"{counts[UNCHANGED]} had their PDF already")
     if counts[WITHOUT_PDF]:
         later = sum(r.later for r in results)
         parts.append(f"{counts[WITHOUT_PDF]} without PDF" + (f" ({later} to fetch later)" if later else ""))

@@ -328,7 +328,8 @@ def test_update_metadata_keeps_what_the_person_typed(httpserver, recorded, libra
     paper_id = library.add_paper(PaperFields(title="membranes paper", arxiv_id="1205.1001", venue="PCCP draft"))
     library.update_paper(paper_id, title="My name for it")  # typed by the person
     adder = OnlineAdder(library, make_client(), thumbnailer=None)
-    adder.fetch(paper_id, refresh_metadata=True)
+    result = adder.fetch(paper_id, refresh_metadata=True)
+    assert result.status == WITHOUT_PDF  # no PDF server here: details updated, the PDF left to fetch
     paper = library.paper(paper_id)
     assert paper.title == "My name for it"
     assert paper.authors[0] == "Timo Fischer" and paper.venue == "arXiv" and paper.year == 2012
@@ -343,3 +344,15 @@ def test_settings_come_from_the_environment(monkeypatch):
     settings = load_online_settings()
     assert settings.arxiv_api == "http://127.0.0.1:9/api/query" and settings.arxiv_interval == 0.5
     assert settings.retries == OnlineSettings().retries
+
+
+def test_fetch_for_a_paper_that_has_its_pdf_asks_nothing(httpserver, recorded, pdf_bytes, library, make_client):
+    serve_arxiv(httpserver, recorded, pdf_bytes)
+    client = make_client()
+    [added] = add_identifiers(library, ["1205.1001"], client)
+    asked = len(httpserver.log)
+    [again] = fetch_papers(library, [added.paper_id], client)
+    assert again.line() == f"#{added.paper_id} {MEMBRANE!r} already has its PDF; nothing to fetch"
+    assert len(httpserver.log) == asked
+    [updated] = fetch_papers(library, [added.paper_id], client, refresh_metadata=True)
+    assert updated.line() == f"updated the details of #{added.paper_id} {MEMBRANE!r}"
