@@ -132,7 +132,11 @@ def summary(results: Sequence[OnlineResult], cancelled: bool = False) -> str:
 
 
 class AddByIdentifierDialog(QDialog):
-    """Paste ids or links, press Add; each paper's line appears as it is done. Not modal."""
+    """Paste ids or links, press Add; each paper's line appears as it is done.
+
+    Not modal, so the person keeps reading and sorting while a batch downloads; closing
+    it while papers are still being fetched cancels them.
+    """
 
     def __init__(self, job: OnlineJob, parent: QWidget | None = None, *, text: str = "",
                  fetch_ids: Sequence[int] = (), refresh_metadata: bool = False) -> None:
@@ -225,6 +229,17 @@ class AddByIdentifierDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.cancel_button.setFocus()
 
+    def closeEvent(self, event) -> None:  # the title bar's close button: stop what is running
+        if self.job.running:
+            self.job.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Esc: while papers are being fetched it cancels them, else it closes
+        if self.job.running:
+            self._cancel_or_close()
+        else:
+            super().reject()
+
     def _cancel_or_close(self) -> None:
         if self.job.running:
             self.job.cancel()
@@ -275,7 +290,7 @@ class OnlineAdding(QObject):
         self.dialog = AddByIdentifierDialog(self.job, self.window, text=text)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog.open()
+        self.dialog.show()  # not modal: the library stays usable while papers arrive
         if start:
             self.dialog.start()
         return self.dialog
@@ -302,7 +317,7 @@ class OnlineAdding(QObject):
         self.dialog = AddByIdentifierDialog(self.job, self.window, fetch_ids=ids, refresh_metadata=refresh_metadata)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog.open()
+        self.dialog.show()  # not modal: the library stays usable while papers arrive
 
     # Dropped links ----------------------------------------------------------------------
 

@@ -101,3 +101,28 @@ def test_new_actions_sit_in_the_menus(window):
     assert titles["&File"].index("Add by &Identifier…") == titles["&File"].index("Add Paper by &Hand…") + 1
     assert "Fetch &PDF" in titles["&Paper"] and "&Update Details from the Web" in titles["&Paper"]
     assert window.online.add_action.shortcut().toString() == "Ctrl+Shift+N"
+
+
+def test_esc_while_fetching_cancels_and_keeps_nothing_half_done(qtbot, window, httpserver):
+    import threading
+    import time
+
+    from werkzeug import Response
+
+    release = threading.Event()
+
+    def slow(_request):
+        release.wait(10)
+        return Response("late", status=503)
+
+    httpserver.clear()
+    httpserver.expect_request("/api/query").respond_with_handler(slow)
+    dialog = window.online.open_dialog("1205.1001", start=True)
+    assert window.online.job.running
+    time.sleep(0.2)  # the request is out, the server holds its answer
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.status.text() == "Cancelling…"
+    release.set()
+    dialog = wait_done(qtbot, window)
+    assert dialog.status.text() == "Nothing was done. Cancelled before the end."
+    assert window.library.count() == 0 and not list(window.library.home.rglob("*.tmp"))
