@@ -258,7 +258,7 @@ class OnlineAdding(QObject):
         self.job = OnlineJob(window.library, window.runner, window.extraction_pool, window)
         self.job.finished.connect(self._job_finished)
         self.dialog: AddByIdentifierDialog | None = None
-        self.add_action = window._action("Add by &Identifier…", lambda: self.open_dialog(), "Ctrl+Shift+N",
+        self.add_action = window._action("Add by I&dentifier…", lambda: self.open_dialog(), "Ctrl+Shift+N",
                                          "Add papers by arXiv id, DOI or link, with their details and PDF")
         self.paste_action = window._action("&Paste Identifier or Link", self.paste, QKeySequence.StandardKey.Paste,
                                            "Add the papers whose ids or links are on the clipboard")

@@ -98,7 +98,7 @@ def test_fetch_pdf_gives_a_listed_paper_its_pdf(qtbot, window):
 def test_new_actions_sit_in_the_menus(window):
     titles = {menu.title(): [a.text() for a in menu.actions()] for menu in
               (a.menu() for a in window.menuBar().actions()) if menu is not None}
-    assert titles["&File"].index("Add by &Identifier…") == titles["&File"].index("Add Paper by &Hand…") + 1
+    assert titles["&File"].index("Add by I&dentifier…") == titles["&File"].index("Add Paper by &Hand…") + 1
     assert "Fetch &PDF" in titles["&Paper"] and "&Update Details from the Web" in titles["&Paper"]
     assert window.online.add_action.shortcut().toString() == "Ctrl+Shift+N"
 
