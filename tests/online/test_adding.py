@@ -356,3 +356,19 @@ def test_fetch_for_a_paper_that_has_its_pdf_asks_nothing(httpserver, recorded, p
     assert len(httpserver.log) == asked
     [updated] = fetch_papers(library, [added.paper_id], client, refresh_metadata=True)
     assert updated.line() == f"updated the details of #{added.paper_id} {MEMBRANE!r}"
+
+
+def test_an_acl_anthology_link_reads_the_pages_tags_and_takes_its_pdf(httpserver, recorded, pdf_bytes, library,
+                                                                      make_client):
+    httpserver.expect_request("/2023.findings-emnlp.725/").respond_with_data(
+        recorded("acl_2023.findings-emnlp.725.head.html"), content_type="text/html")
+    httpserver.expect_request("/2023.findings-emnlp.725.pdf").respond_with_data(pdf_bytes,
+                                                                               content_type="application/pdf")
+    [result] = add_identifiers(library, ["https://aclanthology.org/2023.findings-emnlp.725.pdf"], make_client())
+    assert result.status == ADDED, result.line()
+    paper = library.paper(result.paper_id)
+    assert paper.title == "HuatuoGPT, Towards Taming Language Model to Be a Doctor"
+    assert len(paper.authors) == 13 and paper.authors[2] == "Feng Jiang (蒋峰)"
+    assert (paper.year, paper.doi) == (2023, "10.18653/v1/2023.findings-emnlp.725")
+    assert paper.venue == "Findings of the Association for Computational Linguistics: EMNLP 2023"
+    assert paper.url == "https://aclanthology.org/2023.findings-emnlp.725/"
