@@ -264,6 +264,14 @@ class Library:
             ).first()
         return row[0] if row else None
 
+    def identities(self) -> list[tuple[int, str, int | None, str, str, str, str]]:
+        """``(id, title, year, doi, arxiv_id, url, first author)`` of every paper, the Trash too:
+        what a duplicate check compares, read in one query (100,000 papers in well under a second)."""
+        with self._read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, title, year, doi, arxiv_id, url, authors_display FROM paper ORDER BY id").all()
+        return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6].split("; ")[0] if r[6] else "") for r in rows]
+
     def pdf_file(self, paper_id: int) -> Path | None:
         """The paper's PDF in ``pdfs/``; ``None`` without one, or when the stored path leads elsewhere."""
         detail = self.paper(paper_id)

@@ -306,9 +306,12 @@ class OnlineAdder:
     def _duplicate(self, fields: PaperFields) -> tuple[int, str, str] | None:
         """``(id, title, how)`` of the paper already in the library, if any (the Trash counts)."""
         if self._index is None:
-            self._index = DuplicateIndex.from_library(self.library)
-            ids = self.library.query_ids(PaperQuery(view="all")) + self.library.query_ids(PaperQuery(view="trash"))
-            self._urls = {_url_key(p.url): p.id for p in (self.library.paper(i) for i in sorted(set(ids))) if p.url}
+            self._index, self._urls = DuplicateIndex(), {}
+            for paper_id, title, year, doi, arxiv_id, url, first_author in self.library.identities():
+                self._index.add(paper_id, PaperFields(title=title, year=year, doi=doi, arxiv_id=arxiv_id,
+                                                      authors=(first_author,) if first_author else ()))
+                if url:
+                    self._urls.setdefault(_url_key(url), paper_id)
         found = self._index.find(fields)
         if found is not None:
             match = re.search(r"\(id (\d+), (.+)\)$", found)
