@@ -117,9 +117,11 @@ class OnlineClient:
         head = b""
         tail = b""
         total = 0
+        deadline = time.monotonic() + self.settings.total_timeout
         try:
             for chunk in response.iter_bytes(_CHUNK):
                 self._check_cancelled()
+                self._check_deadline(deadline, url)
                 if len(head) < 1024:
                     head += chunk[:1024 - len(head)]
                     if len(head) >= 1024 and b"%PDF-" not in head:
@@ -208,9 +210,11 @@ class OnlineClient:
             raise FetchError(f"{_host(str(response.url))} sent {promised} bytes, more than the {cap} allowed.",
                              later=False)
         parts, total = [], 0
+        deadline = time.monotonic() + self.settings.total_timeout
         try:
             for chunk in response.iter_bytes(_CHUNK):
                 self._check_cancelled()
+                self._check_deadline(deadline, str(response.url))
                 total += len(chunk)
                 if total > cap:
                     raise FetchError(f"{_host(str(response.url))} sent more than the {cap} bytes allowed.",
@@ -239,6 +243,12 @@ class OnlineClient:
         while (left := deadline - time.monotonic()) > 0:
             self._check_cancelled()
             time.sleep(min(left, 0.1))
+
+    def _check_deadline(self, deadline: float, url: str) -> None:
+        """A server that sends a byte now and then never trips the read time-out; this stops it."""
+        if time.monotonic() > deadline:
+            raise FetchError(f"{_host(url)} took more than {self.settings.total_timeout:.0f} s to send its answer.",
+                             later=True)
 
     def _check_cancelled(self) -> None:
         if self.is_cancelled():

@@ -25,6 +25,7 @@ class OnlineSettings:
     acl_anthology: str = "https://aclanthology.org"
     connect_timeout: float = 10.0  # seconds
     read_timeout: float = 30.0  # seconds without a byte from the server
+    total_timeout: float = 600.0  # seconds for one whole answer or download, however it trickles
     retries: int = 3  # further tries after a 429, a 5xx or a time-out
     backoff: float = 1.0  # seconds before the first retry, doubled each time
     max_wait: float = 60.0  # the longest Retry-After honoured; longer means "fetch later"

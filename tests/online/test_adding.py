@@ -372,3 +372,22 @@ def test_an_acl_anthology_link_reads_the_pages_tags_and_takes_its_pdf(httpserver
     assert (paper.year, paper.doi) == (2023, "10.18653/v1/2023.findings-emnlp.725")
     assert paper.venue == "Findings of the Association for Computational Linguistics: EMNLP 2023"
     assert paper.url == "https://aclanthology.org/2023.findings-emnlp.725/"
+
+
+def test_a_download_that_trickles_is_stopped_at_the_total_time_out(httpserver, recorded, pdf_bytes, library,
+                                                                   make_client):
+    def trickle(_request):
+        def body():
+            for start in range(0, len(pdf_bytes), 64 * 1024):
+                time.sleep(0.15)  # always within the read time-out, never done in time
+                yield pdf_bytes[start:start + 64 * 1024]
+        return Response(body(), content_type="application/pdf")
+
+    httpserver.expect_request("/api/query").respond_with_data(recorded("arxiv_1205.1001_1001.1001.atom.xml"),
+                                                              content_type=ATOM)
+    httpserver.expect_request("/pdf/1205.1001").respond_with_handler(trickle)
+    started = time.monotonic()
+    [result] = add_identifiers(library, ["1205.1001"], make_client(total_timeout=0.5))
+    assert time.monotonic() - started < 3
+    assert result.status == WITHOUT_PDF and result.later and "took more than" in result.reason
+    assert leftovers(library) == [] and list(library.pdf_dir.iterdir()) == []
