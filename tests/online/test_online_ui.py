@@ -88,6 +88,8 @@ def test_fetch_pdf_gives_a_listed_paper_its_pdf(qtbot, window):
         url="https://openreview.net/forum?id=B1e9Y2NYvS", summary="A TL;DR the person keeps."))
     window.refresh()
     window.table.select_paper(paper_id)
+    window.open_paper(paper_id)  # Enter on a listed paper: no PDF yet, and word of how to get it
+    assert window.statusBar().currentMessage() == "This paper has no PDF attached. Paper → Fetch PDF downloads it."
     window.online.fetch_action.trigger()
     wait_done(qtbot, window)
     paper = window.library.paper(paper_id)
