@@ -163,7 +163,7 @@ class OnlineAdder:
         known = fields_for_identifier(ident, tags)
         same = self._duplicate(known)
         if same is not None:
-            return same_result(text, same)
+            return self._same(text, same, tags)
         try:
             record = fetch_record(self.client, ident)
         except NotFound as exc:
@@ -178,7 +178,7 @@ class OnlineAdder:
         fields = fields_from_record(record, ident, tags)
         same = self._duplicate(fields)
         if same is not None:
-            return same_result(text, same)
+            return self._same(text, same, tags)
         return self._add_with_pdf(text, fields, record)
 
     def _add_with_pdf(self, text: str, fields: PaperFields, record: OnlineRecord) -> OnlineResult:
@@ -216,6 +216,14 @@ class OnlineAdder:
         self._remember(outcome.paper_id, merged)
         notes += self._thumbnails(outcome.paper_id)
         return OnlineResult(text, ADDED, outcome.paper_id, outcome.title, notes=notes)
+
+    def _same(self, text: str, same: tuple[int, str, str], tags: Sequence[str]) -> OnlineResult:
+        """The paper is there already: it gets the tags asked for, as a PDF added twice does."""
+        result = same_result(text, same)
+        if tags:
+            self.library.add_tags([same[0]], tags)
+            result = replace(result, notes=result.notes + (f"tagged {', '.join(tags)}",))
+        return result
 
     # Fetching for papers already in the library ------------------------------------
 

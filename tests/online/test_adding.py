@@ -63,8 +63,10 @@ def test_a_duplicate_is_recognised_before_anything_is_downloaded(httpserver, rec
     client = make_client()
     [first] = add_identifiers(library, ["1205.1001"], client)
     asked = len(httpserver.log)
-    [again] = add_identifiers(library, ["arXiv:1205.1001v1"], client)
+    [again] = add_identifiers(library, ["arXiv:1205.1001v1"], client, tags=["to discuss"])
     assert again.status == DUPLICATE and again.paper_id == first.paper_id
+    assert again.line() == f"arXiv:1205.1001v1: duplicate of #1 {MEMBRANE!r} (same arXiv id; tagged to discuss)"
+    assert library.paper(first.paper_id).tags == ("to discuss",)  # as when the same PDF is added again
     assert len(httpserver.log) == asked  # not even the metadata was asked for
     library.add_paper(PaperFields(title="The chromosphere: gateway to the corona, or the purgatory of solar physics?"))
     [by_title] = add_identifiers(library, ["1001.1001"], client)  # same title: found after the details came
