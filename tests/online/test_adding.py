@@ -317,6 +317,8 @@ def test_a_plain_list_of_ids_is_resolved_by_fetch(httpserver, recorded, pdf_byte
     listing.write_text("arXiv:1205.1001\n10.1021/acs.orglett.9b00971\n", encoding="utf-8")
     report = import_plain_list(library, listing)
     assert len(report.added) == 2
+    assert "2 of them are known only by a DOI or arXiv id: Paper → Fetch PDF (or `reading-list fetch`)" \
+        in report.lines()[1]
     results = fetch_papers(library, None, make_client())
     assert [r.status for r in results] == [ADDED, WITHOUT_PDF]
     arxiv_paper, doi_paper = (library.paper(pid) for pid, _ in report.added)
