@@ -22,7 +22,7 @@ COMMANDS = (
     "add", "list", "search", "show", "tag", "untag", "note", "status", "trash", "restore", "empty-trash",
     "load-sample", "extract", "captions", "install-desktop", "uninstall-desktop",
     "check", "backup", "restore-backup", "rebuild",
-    "export", "import", "index-text",
+    "export", "import", "index-text", "add-id", "fetch",
 )
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -104,7 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rebuild", help="rebuild the library database from the sidecar files")
     p.add_argument("--from-sidecars", action="store_true", required=True)
     _add_export_import_parsers(sub)
+    _add_online_parsers(sub)
     return parser
+
+
+def _add_online_parsers(sub) -> None:
+    """``add-id`` and ``fetch`` (reader.online)."""
+    p = sub.add_parser("add-id", help="add papers by arXiv id, DOI, OpenReview, ACL Anthology or web page link, "
+                                      "with their details and PDF")
+    p.add_argument("ids", nargs="+", metavar="ID-OR-URL")
+    p.add_argument("--tag", action="append", default=[], help="tag to give every added paper (repeatable)")
+    p = sub.add_parser("fetch", help="fetch the PDF and details of papers marked to fetch later, or of the given ids")
+    p.add_argument("ids", nargs="*", type=int, metavar="ID")
+    p.add_argument("--metadata", action="store_true",
+                   help="also update their details from the web, keeping the fields you typed")
 
 
 def _add_export_import_parsers(sub) -> None:
@@ -514,6 +527,42 @@ def _cmd_export(library, args) -> int:
     else:
         print(printable(report.describe()), file=sys.stderr)
     return EXIT_OK
+
+
+def _cmd_add_id(library, args) -> int:
+    from reader.online.adding import add_identifiers
+
+    return _online(library, lambda client, pool: add_identifiers(
+        library, args.ids, client, tags=args.tag, extractor=pool.extract, thumbnailer=pool.thumbnails,
+        progress=_print_online))
+
+
+def _cmd_fetch(library, args) -> int:
+    from reader.online.adding import fetch_papers
+
+    return _online(library, lambda client, pool: fetch_papers(
+        library, args.ids or None, client, refresh_metadata=args.metadata, extractor=pool.extract,
+        thumbnailer=pool.thumbnails, progress=_print_online))
+
+
+def _online(library, work) -> int:
+    """One client and one PDF worker for the batch; one line per paper as each finishes."""
+    from reader.online.http import OnlineClient
+    from reader.online.settings import load_online_settings
+
+    client = OnlineClient(load_online_settings())
+    try:
+        with _pdf_worker() as pool:
+            results = work(client, pool)
+    finally:
+        client.close()
+    if not results:
+        print("Nothing to fetch.")
+    return EXIT_ERROR if any(not r.ok for r in results) else EXIT_OK
+
+
+def _print_online(_done: int, _total: int, result) -> None:
+    print(printable(result.line()), flush=True)
 
 
 def _cmd_import(library, args) -> int:

@@ -131,4 +131,9 @@ def import_plain_list(library: Library, source: Path | str, *, tags: Sequence[st
     report = ImportReport(source=path, format="list", found=len(items), problems=problems)
     records = [ImportedRecord(item.line, "", item.fields) for item in items]
     add_records(library, records, report, progress=progress, is_cancelled=is_cancelled)  # one transaction
+    bare = sum(1 for _id, title in report.added if re.fullmatch(r"(?:DOI|arXiv) \S+", title))
+    if bare:  # reader.online fills them in
+        report.notes.append(f"{bare} of them {'is' if bare == 1 else 'are'} known only by a DOI or arXiv id: "
+                            "Paper → Fetch PDF (or `reading-list fetch`) fills in the details and the PDF "
+                            "from the web.")
     return report

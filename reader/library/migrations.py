@@ -305,6 +305,20 @@ def _step_6(conn: sqlite3.Connection) -> None:
         )""")
 
 
+def _step_7(conn: sqlite3.Connection) -> None:
+    """Papers added by identifier whose PDF or metadata could not be fetched yet (issue 15).
+
+    A table of its own rather than a column: it is a queue, emptied as fetches succeed,
+    and the sidecars (which copy the paper row) stay as they were.
+    """
+    conn.execute("""
+        CREATE TABLE fetch_later (
+            paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+            reason TEXT NOT NULL DEFAULT '',
+            tried_at DATETIME NOT NULL
+        )""")
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _step_1),
     (2, _step_2),
@@ -312,6 +326,7 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (4, _step_4),
     (5, _step_5),
     (6, _step_6),
+    (7, _step_7),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

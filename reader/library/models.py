@@ -163,3 +163,13 @@ class BodyText(SQLModel, table=True):
     pdf_hash: str
     pages: int
     outcome: str  # indexed | no_text (a scan without a text layer) | unreadable
+
+
+class FetchLater(SQLModel, table=True):
+    """A paper added by identifier whose PDF or metadata is still to be fetched, and why (migration 7)."""
+
+    __tablename__ = "fetch_later"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    reason: str = ""
+    tried_at: datetime

@@ -33,6 +33,7 @@ from reader.ui.detail.pane import DetailPane
 from reader.ui.drop_overlay import DropOverlay
 from reader.ui.import_job import ImportJob, ImportProgress
 from reader.ui.library_commands import LibraryCommands
+from reader.ui.online_add import OnlineAdding
 from reader.ui.opening import PaperOpening, viewer_of
 from reader.ui.papers.model import PaperTableModel
 from reader.ui.papers.view import PaperTableView
@@ -135,6 +136,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.welcome.load_sample_requested.connect(self.load_sample)
         self.welcome.add_by_hand_requested.connect(self.add_paper_dialog)
 
+        self.online = OnlineAdding(self)  # add by identifier, Fetch PDF (issue 15)
         self._build_actions()
         self._restore_state()
         self.refresh()
@@ -218,6 +220,8 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
                                              tip="Read title, authors, abstract and captions from the PDF again; "
                                                  "fields you edited are kept")
         paper_menu.addAction(self.reextract_action)
+        self.online.install(file_menu, edit_menu, paper_menu, after_add=self.add_paper_action,
+                            before_trash=self.trash_action)
         self.backup_action = self._action("&Back Up Now", self.back_up_now)
         self.restore_backup_action = self._action("Restore from Bac&kup…", self.restore_from_backup)
         file_menu.insertActions(quit_action, [self.backup_action, self.restore_backup_action])
@@ -462,6 +466,10 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
     # Drag and drop --------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self.online.dropped_links(event.mimeData()):  # a link dragged from a browser
+            event.acceptProposedAction()
+            self.drop_overlay.show_over(self.centralWidget(), "Drop to add the paper by its link")
+            return
         suffixes = {Path(u.toLocalFile()).suffix.lower() for u in event.mimeData().urls() if u.isLocalFile()}
         if suffixes & set(DROPPABLE):
             event.acceptProposedAction()
@@ -473,6 +481,11 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         self.drop_overlay.hide()
+        links = self.online.dropped_links(event.mimeData())
+        if links:
+            event.acceptProposedAction()
+            self.online.add_texts(links)
+            return
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         pdfs = [p for p in files if p.suffix.lower() == ".pdf"]
         lists = [p for p in files if p.suffix.lower() in DROPPABLE and p.suffix.lower() != ".pdf"]
@@ -540,6 +553,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.detail.notes.flush()
         self.save_state()
         self.import_job.cancel()
+        self.online.job.cancel()
         self.body_indexer.cancel()
         self.runner.wait(15_000)
         super().closeEvent(event)
@@ -551,6 +565,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             if viewer.annotations is not None:
                 viewer.annotations.shutdown()
         self.import_job.cancel()
+        self.online.job.cancel()
         self.body_indexer.cancel()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()

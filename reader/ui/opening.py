@@ -167,7 +167,9 @@ class PaperOpening:
             return None
         paper = self.library.paper(paper_id)
         if not paper.pdf_path:
-            self.statusBar().showMessage("This paper has no PDF attached.", 4000)
+            fetchable = paper.arxiv_id or paper.doi or paper.url  # the sample list's papers, say
+            self.statusBar().showMessage("This paper has no PDF attached." + (
+                " Paper → Fetch PDF downloads it." if fetchable else ""), 6000)
             return None
         pdf = self.library.pdf_file(paper_id)
         if pdf is None:
