@@ -21,8 +21,8 @@ from reader.pdf.citations.layout import Line
 _HEADING = re.compile(
     r"^\s*(?:[0-9]{1,2}\.?|[IVX]{1,4}\.)?\s*(references(?: and notes)?|bibliography|literature cited|works cited|"
     r"cited literature|reference list)\s*:?\s*$", re.IGNORECASE)
-_END = re.compile(r"^\s*(?:[A-Z]\.?\s+|[A-Z]\d?\s*[.:]\s*|appendix\b|appendices\b|supplementary\b|supplemental\b|"
-                  r"acknowledg|author contributions|online methods|methods\b|checklist\b)", re.IGNORECASE)
+_BACK_MATTER = re.compile(r"^(?:[A-Z](?:\.\d+)*\.?\s+)?(?:appendix|appendices|supplementary (?:material|information)|"
+                          r"acknowledg(?:e)?ments?|author contributions|online methods|checklist)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})\.(?=\s|\t|[A-Z])|(\d{1,3})\s+(?=[A-Z]))")
 
 
@@ -36,7 +36,8 @@ def find_section(lines: list[Line]) -> tuple[int, int] | None:
     """Indexes [start, end) of the bibliography's lines in ``lines`` (all pages in order), or None."""
     starts = [i for i, line in enumerate(lines) if _HEADING.match(line.text) and len(line.text) < 40]
     if starts:
-        start = starts[-1] + 1
+        # the heading followed by the most lines with a year (a "Bibliography" cell of a table has few)
+        start = max(starts[-4:], key=lambda i: (_years_after(lines, i), i)) + 1
         while start < len(lines) and not lines[start].text.strip():
             start += 1
     else:
@@ -55,15 +56,19 @@ def find_section(lines: list[Line]) -> tuple[int, int] | None:
     return start, end
 
 
+def _years_after(lines: list[Line], heading: int) -> int:
+    return sum(1 for line in lines[heading + 1:heading + 40] if re.search(r"(?:19|20)\d{2}", line.text))
+
+
 def _is_end(line: Line, body_size: float) -> bool:
-    """An appendix or back-matter heading: bigger type, or a heading word in short text."""
+    """An appendix or back-matter heading: a heading word, or short text in bigger type."""
     text = line.text.strip()
-    if round(line.size) > body_size + 0.5 and len(text) < 80 and not _NUMBER.match(text):
+    if len(text) > 80 or re.fullmatch(r"[\d\s]+", text) or _NUMBER.match(text):
+        return False
+    if _BACK_MATTER.match(text):
         return True
-    return len(text) < 60 and bool(_END.match(text)) and (round(line.size) >= body_size and text[:1].isupper()
-                                                          and not _NUMBER.match(text)
-                                                          and bool(re.match(r"^[A-Z](\.\d*)?\s+[A-Z]", text)
-                                                                   or re.match(r"^(appendi|supplement|acknowledg|author contrib|online methods|methods$|checklist)", text, re.I)))
+    bigger = round(line.size) > body_size + 0.5
+    return bigger and text[:1].isupper() and len(text) < 60 and not text.endswith((".", ","))
 
 
 def _numbered_run(lines: list[Line]) -> int | None:
@@ -148,7 +153,7 @@ def _split_unnumbered(lines: list[Line]) -> list[RawEntry]:
         indented_column = any(ln.x0 > left + 4 for ln in columns.get(key, []) if abs(ln.x0 - left) < 40)
         gap = line.baseline - previous.baseline if previous is not None and previous.page == line.page else None
         new = (previous is None or (indented_column and hanging)
-               or (not indented_column and gap is not None and gap > spacing * 1.35)
+               or (not indented_column and gap is not None and gap > spacing + max(1.5, 0.15 * spacing))
                or (gap is None or gap < 0) and hanging and _ends_entry(previous))
         if new:
             entries.append(RawEntry("", [line]))

@@ -53,6 +53,7 @@ def fold(text: str) -> str:
 def parse_entry(text: str) -> dict:
     """``{"authors", "year", "title", "venue", "doi", "arxiv_id"}`` of an entry (label already dropped or not)."""
     text = _LABEL.sub("", clean(text), count=1)
+    text = re.sub(r"^\[[^\]\d]*[A-Za-z][^\]]{0,80}\]\s*", "", text)  # "[Agichtein and Gravano, 2000] E. Agichtein..."
     doi = _doi(text)
     arxiv = _ARXIV.search(text)
     arxiv_id = (arxiv.group(1) or arxiv.group(2)) if arxiv else ""

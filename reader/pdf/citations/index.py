@@ -8,6 +8,7 @@ book has chapters of references, and a popup that guesses is worse than none.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pymupdf
@@ -37,6 +38,7 @@ def index_document(doc: pymupdf.Document, seconds: float = SECONDS) -> CitationI
 
 def build_index(pages: list[list[Line]], links_of, started: float | None = None) -> CitationIndex:
     """The index from rows page by page; ``links_of(page)`` gives a page's internal links."""
+    pages = drop_furniture(pages)
     lines = [line for page in pages for line in page]
     section = bibliography.find_section(lines)
     if section is None:
@@ -76,6 +78,31 @@ def build_index(pages: list[list[Line]], links_of, started: float | None = None)
         found.extend(page_markers)
     found = _drop_superscript_noise(found)
     return CitationIndex(entries, found, numbered)
+
+
+def drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
+    """Without running heads, footers and page numbers: they would end the bibliography or join an entry."""
+    def key(line: Line) -> str:
+        return re.sub(r"[\d\s]+", "", line.text.lower())
+
+    seen: dict[str, set[int]] = {}
+    for number, page in enumerate(pages):
+        if not page:
+            continue
+        top, bottom = min(ln.y0 for ln in page), max(ln.y1 for ln in page)
+        for line in page:
+            if line.y0 < top + 0.08 * (bottom - top) + 5 or line.y1 > bottom - 0.08 * (bottom - top) - 5:
+                seen.setdefault(key(line), set()).add(number)
+    repeated = {k for k, on in seen.items() if len(on) >= 3 or not k}
+    out = []
+    for page in pages:
+        if not page:
+            out.append(page)
+            continue
+        top, bottom = min(ln.y0 for ln in page), max(ln.y1 for ln in page)
+        out.append([ln for ln in page if not ((ln.y0 < top + 0.08 * (bottom - top) + 5
+                                               or ln.y1 > bottom - 0.08 * (bottom - top) - 5) and key(ln) in repeated)])
+    return out
 
 
 def _absorb(linked: list[Marker], found: list[Marker]) -> list[Marker]:

@@ -152,7 +152,10 @@ def _merge_rows(lines: list[Line], width: float) -> list[Line]:
         row = rows[-1] if rows else None
         if (row is not None and column(row[0]) == column(line)
                 and abs(row[0].baseline - line.baseline) < 0.45 * max(line.size, row[0].size)
-                and not any(piece.x0 < line.x1 - 1 and line.x0 < piece.x1 - 1 for piece in row)):
+                and not any(piece.x0 < line.x1 - 1 and line.x0 < piece.x1 - 1 for piece in row)
+                and (min(abs(line.x0 - piece.x1) if line.x0 >= piece.x1 else abs(piece.x0 - line.x1) for piece in row)
+                     < 1.2 * line.size or min(len(p.text.strip()) for p in [*row, line]) <= 5)):
+            # a wider gap is the gutter between two columns, unless one side is a label ("12.", "[3]")
             row.append(line)
         else:
             rows.append([line])
