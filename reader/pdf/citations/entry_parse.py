@@ -47,6 +47,7 @@ def join_lines(texts: list[str]) -> str:
 def fold(text: str) -> str:
     """Lower case, accents off, letters and digits only: for comparing names and titles."""
     text = unicodedata.normalize("NFKD", clean(text).casefold())
+    text = re.sub(r"[-\u2010\u2011'\u2019]", "", text)  # "log-linear" and "loglinear", "O'Keefe" and "OKeefe"
     return " ".join("".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c)).split())
 
 

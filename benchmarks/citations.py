@@ -1,0 +1,158 @@
+"""Citation markers and reference entries against the hand-made ground truth (issue 18).
+
+Run from the repository root:  python benchmarks/citations.py [--corpus PATH] [--repeat N]
+
+The truth (``tests/data/citations/*.json``) lists, for some pages of each paper,
+every in-text marker with the entries it points to, and for those entries the
+first author's surname, the year and the title as printed. A predicted marker
+is right when it is on an annotated page and points to exactly the marker's
+entries; an entry is "the" truth's entry when its text starts with that
+surname, holds that year and (when the truth has one) that title. Markers are
+matched one to one, so a marker found twice counts once. Speed: the whole
+index (rows, bibliography, markers) per paper, best of ``--repeat`` runs, and
+the hover lookup (the marker under a point, then its entries) in microseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import pymupdf  # noqa: E402
+
+from reader.pdf.citations.entry_parse import fold  # noqa: E402
+from reader.pdf.citations.index import index_document  # noqa: E402
+from reader.pdf.citations.model import CitationIndex, Entry  # noqa: E402
+
+TRUTH = REPO / "tests" / "data" / "citations"
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "real" / "papers"
+TARGET_RECALL = {"linked numeric": 0.9, "linked superscript": 0.9, "numeric": 0.75, "superscript": 0.75,
+                 "author-year": 0.6, "linked author-year": 0.6}
+
+
+def truth_key_of(entry: Entry, truth: dict) -> str | None:
+    """The truth's key for a predicted entry, or None when the entry is none of the truth's."""
+    numbered = all(key.isdigit() for key in truth["entries"])
+    text = fold(entry.text)
+    for key, (surname, year, title) in truth["entries"].items():
+        if numbered and entry.label != key:
+            continue
+        if surname and fold(surname) not in text[:140]:
+            continue
+        if year and year[:4] not in entry.text:
+            continue
+        if year[4:] and entry.year[4:] and entry.year[4:] != year[4:]:
+            continue
+        if not numbered and title and fold(title)[:25] not in text:
+            continue
+        return key
+    return None
+
+
+def score_paper(truth: dict, index: CitationIndex) -> dict:
+    pages = set(truth["pages"])
+    keys = {e.number: truth_key_of(e, truth) for e in index.entries}
+    wanted = defaultdict(list)
+    for page, _text, entries in truth["markers"]:
+        wanted[page].append(tuple(sorted(entries)))
+    predicted = [m for m in index.markers if m.page in pages]
+    right = 0
+    wrong = []
+    for marker in predicted:
+        got = [keys.get(n) for n in marker.entries]
+        key = tuple(sorted(got)) if None not in got else None
+        if key is not None and key in wanted[marker.page]:
+            wanted[marker.page].remove(key)
+            right += 1
+        else:
+            wrong.append((marker.page, marker.text, got))
+    missed = [(page, keys_) for page, left in wanted.items() for keys_ in left]
+    titles = [(key, title) for key, (_s, _y, title) in truth["entries"].items() if title]
+    exact = 0
+    for key, title in titles:
+        entry = next((e for e in index.entries if keys.get(e.number) == key), None)
+        exact += entry is not None and fold(entry.title) == fold(title)
+    return {"predicted": len(predicted), "right": right, "truth": len(truth["markers"]), "wrong": wrong,
+            "missed": missed, "titles": len(titles), "exact": exact}
+
+
+def hover_micros(index: CitationIndex, repeat: int = 200) -> float:
+    """Median time to find the marker under a point and its entries, over the paper's markers' centres."""
+    if not index.markers:
+        return 0.0
+    times = []
+    for marker in index.markers[:repeat]:
+        x, y = (marker.box[0] + marker.box[2]) / 2, (marker.box[1] + marker.box[3]) / 2
+        started = time.perf_counter()
+        found = index.marker_at(marker.page, x, y)
+        _entries = [index.entry(n) for n in found.entries] if found else []
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="list wrong and missed markers")
+    args = parser.parse_args()
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    timings = []
+    print(f"{'paper':48} {'style':19} {'pages':>5} {'P':>5} {'R':>5} {'titles':>7} {'index ms':>9} {'hover us':>8}")
+    for path in sorted(TRUTH.glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        pdf = (args.corpus / truth["file"]).resolve()
+        if not pdf.is_file():
+            print(f"{path.stem}: {pdf} not found, skipped")
+            continue
+        best = float("inf")
+        index = None
+        for _ in range(args.repeat):
+            with pymupdf.open(pdf) as doc:
+                pages = doc.page_count
+                started = time.perf_counter()
+                index = index_document(doc)
+                best = min(best, time.perf_counter() - started)
+        assert index is not None
+        score = score_paper(truth, index)
+        style = truth["style"]
+        for name in ("predicted", "right", "truth", "titles", "exact"):
+            totals[style][name] += score[name]
+            totals["all"][name] += score[name]
+        timings.append((pages, best))
+        precision = score["right"] / score["predicted"] if score["predicted"] else 1.0
+        recall = score["right"] / score["truth"] if score["truth"] else 1.0
+        print(f"{path.stem[:48]:48} {style:19} {pages:5} {precision:5.2f} {recall:5.2f} "
+              f"{score['exact']:3}/{score['titles']:<3} {best * 1000:9.0f} {hover_micros(index):8.1f}")
+        if args.verbose:
+            for item in score["wrong"]:
+                print("    wrong:", item)
+            for item in score["missed"]:
+                print("    missed:", item)
+    print()
+    print(f"{'style':19} {'markers':>7} {'precision':>9} {'recall':>7} {'target R':>8} {'title exact':>11}")
+    for style, t in sorted(totals.items(), key=lambda kv: kv[0] == "all"):
+        precision = t["right"] / t["predicted"] if t["predicted"] else 1.0
+        recall = t["right"] / t["truth"] if t["truth"] else 1.0
+        share = f"{t['exact']}/{t['titles']} = {t['exact'] / t['titles']:.2f}" if t["titles"] else "-"
+        target = f"{TARGET_RECALL[style]:.2f}" if style in TARGET_RECALL else ""
+        print(f"{style:19} {t['truth']:7} {precision:9.2f} {recall:7.2f} {target:>8} {share:>11}")
+    per_page = sorted(seconds / pages for pages, seconds in timings)
+    print()
+    print(f"index time per page: median {statistics.median(per_page) * 1000:.1f} ms, "
+          f"max {per_page[-1] * 1000:.1f} ms; a 20-page paper at the median: {statistics.median(per_page) * 20:.2f} s")
+    longest = max(timings)
+    print(f"longest paper here: {longest[0]} pages in {longest[1]:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
