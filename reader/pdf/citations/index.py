@@ -61,6 +61,7 @@ def build_index(pages: list[list[Line]], links_of, started: float | None = None)
     author_year = markers.AuthorYearIndex(entries) if not numbered else None
     found: list[Marker] = []
     footnotes = _footnote_labels(pages)
+    body_size = _body_size(lines)
     for number, page in enumerate(pages):
         body = [line for line in page if id(line) not in in_section]
         if not body:
@@ -70,7 +71,7 @@ def build_index(pages: list[list[Line]], links_of, started: float | None = None)
         if numbered:
             bracketed = markers.numeric_markers(number, text, entries)
             raised = markers.superscript_markers(number, body, entries, first_page_top if number == 0 else 0.0,
-                                                 footnotes.get(number, set()))
+                                                 footnotes.get(number, set()), body_size)
             page_markers = _absorb(linked, bracketed + raised)
         else:
             assert author_year is not None
@@ -127,12 +128,21 @@ def _overlaps(box, boxes) -> bool:
     return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes)
 
 
+def _body_size(lines: list[Line]) -> float:
+    """The type size most of the text is set in."""
+    chars: dict[float, int] = {}
+    for line in lines:
+        chars[round(line.size, 1)] = chars.get(round(line.size, 1), 0) + len(line.text)
+    return max(chars, key=chars.__getitem__) if chars else 0.0
+
+
 def _abstract_top(lines: list[Line]) -> float:
     """Raised digits above the abstract are affiliations, not citations."""
     for line in lines:
         if line.text.strip().lower().startswith("abstract"):
             return line.y0
-    return 0.0
+    long = [line.y0 for line in lines if len(line.text) >= 80]  # else the first line of running text
+    return min(long) if long else 0.0
 
 
 def _footnote_labels(pages: list[list[Line]]) -> dict[int, set[str]]:

@@ -141,7 +141,9 @@ def _merge_rows(lines: list[Line], width: float) -> list[Line]:
     middle = width / 2
     left = sum(1 for ln in lines if ln.x1 < middle + 5)
     right = sum(1 for ln in lines if ln.x0 > middle - 10)
-    two_columns = left > 0.25 * len(lines) and right > 0.25 * len(lines)
+    crossing = sum(1 for ln in lines if ln.x0 < middle - 10 and ln.x1 > middle + 10)
+    # a short right column (the last entry of a bibliography) still makes the page two columns
+    two_columns = left > 0.25 * len(lines) and right >= 2 and crossing < 0.3 * len(lines)
 
     def column(line: Line) -> int:
         return 1 if two_columns and line.x0 >= middle - 10 else 0

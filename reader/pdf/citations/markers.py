@@ -167,12 +167,16 @@ def expand_numbers(text: str) -> list[int]:
 
 
 def superscript_markers(page: int, lines: Sequence[Line], entries: Sequence[Entry], skip_above: float = 0.0,
-                        footnote_labels: set[str] = frozenset()) -> list[Marker]:
-    """Raised, smaller digits that name entries ("\u00b3\u2074", "\u00b9\u00b9,\u00b9\u00b2", "\u2074\u00b9\u207b\u2074\u00b3")."""
+                        footnote_labels: set[str] = frozenset(), body_size: float = 0.0) -> list[Marker]:
+    """Raised, smaller digits that name entries ("\u00b3\u2074", "\u00b9\u00b9,\u00b9\u00b2", "\u2074\u00b9\u207b\u2074\u00b3").
+
+    Only in lines of the body's type size: the authors' line and the affiliations,
+    where raised digits are affiliation marks, are set larger or smaller.
+    """
     by_label = {e.label: e.number for e in entries if e.label}
     found = []
     for line in lines:
-        if line.y0 < skip_above:
+        if line.y0 < skip_above or (body_size and abs(line.size - body_size) > 0.12 * body_size):
             continue
         run: list = []
         for span in [*line.spans, None]:
@@ -181,6 +185,8 @@ def superscript_markers(page: int, lines: Sequence[Line], entries: Sequence[Entr
             if raised:
                 run.append(span)
                 continue
+            if run and run[0] is line.spans[0]:  # a raised number opening a line labels it (a footnote, an affiliation)
+                run = []
             if run:
                 label = "".join(s.text for s in run).strip(" ,")
                 numbers = expand_numbers(label)
