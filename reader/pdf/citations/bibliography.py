@@ -95,7 +95,9 @@ def _label(text: str) -> int | None:
 
 def split_entries(lines: list[Line]) -> tuple[list[RawEntry], bool]:
     """The section's lines cut into entries; True when they are numbered."""
-    lines = [ln for ln in lines if ln.text.strip() and not _page_furniture(ln, lines)]
+    size = _median_size(lines)
+    # footnotes that end a column of references are set smaller than the entries
+    lines = [ln for ln in lines if ln.text.strip() and not _page_furniture(ln, lines) and ln.size >= 0.93 * size]
     numbered = _split_numbered(lines)
     if numbered is not None:
         return numbered, True

@@ -62,12 +62,14 @@ def build_index(pages: list[list[Line]], links_of, started: float | None = None)
     found: list[Marker] = []
     footnotes = _footnote_labels(pages)
     body_size = _body_size(lines)
+    links = {number: links_of(number) for number in range(len(pages))}
+    reading = _link_reading([link for page in links.values() for link in page], entries, entry_lines)
     for number, page in enumerate(pages):
         body = [line for line in page if id(line) not in in_section]
         if not body:
             continue
         text = markers.PageText(body)
-        linked = markers.linked_markers(number, text, links_of(number), entries, entry_lines)
+        linked = markers.linked_markers(number, text, links[number], entries, entry_lines, reading)
         if numbered:
             bracketed = markers.numeric_markers(number, text, entries)
             raised = markers.superscript_markers(number, body, entries, first_page_top if number == 0 else 0.0,
@@ -106,16 +108,30 @@ def drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     return out
 
 
+def _link_reading(links, entries: list[Entry], entry_lines) -> int | None:
+    """Whether this document's link targets are top-down (0) or PDF bottom-up (1): the one that lands on entries."""
+    hits = [0, 0]
+    for link in links[:200]:
+        if len(link.target_y) != 2:
+            continue
+        for reading in (0, 1):
+            number = markers.entry_at(link, entries, entry_lines, reading, window=(-2, 8))
+            hits[reading] += number is not None and number > 0
+    if hits == [0, 0]:
+        return None
+    return 0 if hits[0] > hits[1] else 1
+
+
 def _absorb(linked: list[Marker], found: list[Marker]) -> list[Marker]:
     """Heuristic markers that cover links take the links' word ("linked"); links inside none stay as they are."""
     out, used = [], set()
     for marker in found:
         inside = [k for k, link in enumerate(linked) if _overlaps(link.box, marker.boxes())]
         if inside:
-            used.update(inside)
             linked_entries = {e for k in inside for e in linked[k].entries}
             if marker.style == "author-year" and linked_entries and set(marker.entries) != linked_entries:
                 continue  # the link knows better: keep the link's own marker
+            used.update(inside)
             marker = markers.Marker(marker.page, marker.box, marker.text, marker.entries, "linked", marker.group,
                                     marker.more)
         out.append(marker)

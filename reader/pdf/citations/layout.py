@@ -61,6 +61,7 @@ class Link:
     box: Box
     target_page: int
     target_y: tuple[float, ...]  # candidate y of the target in displayed points (top-down, and flipped)
+    target_x: float | None = None
 
 
 def page_lines(doc: pymupdf.Document, number: int) -> list[Line]:
@@ -106,10 +107,12 @@ def page_links(doc: pymupdf.Document, number: int) -> list[Link]:
             box = box * page.rotation_matrix
         to = link.get("to")
         ys: tuple[float, ...] = ()
+        x = None
         if to is not None:
             height = doc[target].rect.height
             ys = (float(to.y), float(height - to.y))
-        links.append(Link(number, (box.x0, box.y0, box.x1, box.y1), target, ys))
+            x = float(to.x) if to.x > 1 else None
+        links.append(Link(number, (box.x0, box.y0, box.x1, box.y1), target, ys, x))
     return links
 
 

@@ -30,7 +30,7 @@ _NAME = r"[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\u2019\-]+"
 _GAP = re.compile(
     r"^(?:['\u2019]s)?(?:\s+et\s*al\.?)?"
     rf"(?:(?:,\s*|\s+)(?:and|&)\s+(?P<second>{_NAME})|,\s*(?P<second2>{_NAME})(?:,?\s+(?:and|&)\s+{_NAME})?)?"
-    r"(?:\s+et\s*al\.?)?[,;]?\s*\(?\s*(?:\[?\s*)?(?:(?:19|20)\d{2}[a-z]?[,;]?\s*)*$", re.DOTALL)
+    r"(?:\s+et\s*al\.?|\s+and\s+others)?[,;]?\s*\(?\s*(?:\[?\s*)?(?:(?:19|20)\d{2}[a-z]?[,;]?\s*)*$", re.DOTALL)
 
 
 class PageText:
@@ -58,7 +58,7 @@ class PageText:
         """The characters whose middle lies in ``box``."""
         out = []
         for line in self.lines:
-            if line.y1 < box[1] - 1 or line.y0 > box[3] + 1:
+            if not box[1] - 1 <= (line.y0 + line.y1) / 2 <= box[3] + 1:
                 continue
             for span in line.spans:
                 width = (span.x1 - span.x0) / max(1, len(span.text))
@@ -77,11 +77,12 @@ def _marker(page: int, boxes: list[Box], text: str, entries: Sequence[int], styl
 
 
 def linked_markers(page: int, text: PageText, links: Sequence[Link], entries: Sequence[Entry],
-                   entry_lines: dict[int, list[Line]]) -> list[Marker]:
-    """Markers whose link lands on an entry; neighbouring links to one entry ("(Ammar et al.," " 2018)") join."""
+                   entry_lines: dict[int, list[Line]], reading: int | None = None) -> list[Marker]:
+    """Markers whose link lands on an entry; neighbouring links to one entry join, also over a line break
+    ("(Ammar et al.," " 2018)").  ``reading``: which of a link's two target heights this document uses."""
     found: list[Marker] = []
     for link in links:
-        number = _entry_at(link, entries, entry_lines)
+        number = entry_at(link, entries, entry_lines, reading)
         if number is None:
             continue
         label = text.text_in(link.box)
@@ -90,30 +91,41 @@ def linked_markers(page: int, text: PageText, links: Sequence[Link], entries: Se
             if number is None:
                 continue
         last = found[-1] if found else None
-        if (last is not None and last.entries == (number,) and abs(last.box[1] - link.box[1]) < 2
-                and -2 < link.box[0] - last.box[2] < 12):
-            box = (min(last.box[0], link.box[0]), min(last.box[1], link.box[1]), max(last.box[2], link.box[2]),
-                   max(last.box[3], link.box[3]))
-            found[-1] = _marker(page, [box], text.text_in(box), (number,), "linked")
-        else:
-            found.append(_marker(page, [link.box], label, (number,), "linked"))
+        if last is not None and last.entries == (number,):
+            tail = last.boxes()[-1]
+            same_line = abs(tail[1] - link.box[1]) < 2 and -2 < link.box[0] - tail[2] < 12
+            next_line = 0 < link.box[1] - tail[1] < 2.5 * (tail[3] - tail[1]) and link.box[0] < tail[0]
+            if same_line or next_line:
+                boxes = list(last.boxes())
+                if same_line:
+                    boxes[-1] = (min(tail[0], link.box[0]), min(tail[1], link.box[1]), max(tail[2], link.box[2]),
+                                 max(tail[3], link.box[3]))
+                else:
+                    boxes.append(link.box)
+                found[-1] = _marker(page, boxes, " ".join(text.text_in(b) for b in boxes), (number,), "linked")
+                continue
+        found.append(_marker(page, [link.box], label, (number,), "linked"))
     return found
 
 
-def _entry_at(link: Link, entries: Sequence[Entry], entry_lines: dict[int, list[Line]]) -> int | None:
+def entry_at(link: Link, entries: Sequence[Entry], entry_lines: dict[int, list[Line]],
+             reading: int | None = None, window: tuple[float, float] = (-6, 24)) -> int | None:
     """The entry a link's target lands on; -1: it lands on a page of entries but at no one entry."""
     on_page = [e for e in entries if e.page == link.target_page or
                any(ln.page == link.target_page for ln in entry_lines.get(e.number, ()))]
     if not on_page:
         return None
     best, best_distance = None, 1e9
-    for y in link.target_y:
+    readings = link.target_y if reading is None else link.target_y[reading:reading + 1]
+    for y in readings:
         for entry in on_page:
             for line in entry_lines.get(entry.number, ())[:1]:
                 if line.page != link.target_page:
                     continue
+                if link.target_x is not None and not link.target_x - 15 <= line.x0 <= link.target_x + 45:
+                    continue  # the other column of a two-column bibliography
                 distance = line.y0 - y
-                if -6 <= distance <= 24 and abs(distance) < best_distance:
+                if window[0] <= distance <= window[1] and abs(distance) < best_distance:
                     best, best_distance = entry.number, abs(distance)
     return best if best is not None else -1
 
