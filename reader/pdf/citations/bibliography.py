@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from reader.pdf.citations.layout import Line
 
@@ -175,7 +176,7 @@ def _ends_entry(line: Line | None) -> bool:
 
 
 def _typical_spacing(lines: list[Line]) -> float:
-    gaps = [b.baseline - a.baseline for a, b in zip(lines, lines[1:]) if a.page == b.page and 0 < b.baseline - a.baseline < 40]
+    gaps = [b.baseline - a.baseline for a, b in pairwise(lines) if a.page == b.page and 0 < b.baseline - a.baseline < 40]
     if not gaps:
         return 12.0
     gaps.sort()

@@ -108,13 +108,17 @@ def _is_initials(word: str) -> bool:
     return 1 <= len(bare) <= 3 and bare.isupper() and bare.isalpha()
 
 
+_PARTICLES = {"van", "von", "de", "der", "den", "di", "da", "la", "le", "du", "dos", "del", "ter", "ten"}
+
+
 def _starts_title(tokens: list[str], i: int) -> bool:
     """The words from ``i`` on are a title, not another name ("Smith," "&", "and", "B.")."""
     if i >= len(tokens):
         return False
     word = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-    if word in {"&", "and", "et", ","} or _is_initials(word) or word.endswith((",", ";")) or nxt in {"and", "&"}:
+    if (word in {"&", "and", "et", ","} or _is_initials(word) or word.endswith((",", ";")) or nxt in {"and", "&"}
+            or word in _PARTICLES):
         return False
     return not word.endswith(".")  # "H. Huang. Learning": a one-word sentence is the last surname
 

@@ -25,6 +25,14 @@ class Span:
     size: float
     baseline: float
     start: int = 0  # offset of this span's text in its line's text
+    xs: tuple[float, ...] = ()  # each character's left edge, then the last one's right edge
+
+
+    def x_at(self, offset: int) -> float:
+        """The left edge of character ``offset`` (the right edge of the last one at ``len(text)``)."""
+        if len(self.xs) == len(self.text) + 1:
+            return self.xs[max(0, min(offset, len(self.text)))]
+        return self.x0 + offset * (self.x1 - self.x0) / max(1, len(self.text))
 
 
 @dataclass
@@ -47,8 +55,7 @@ class Line:
             lo, hi = max(start, span.start), min(end, span.start + len(span.text))
             if lo >= hi:
                 continue
-            width = (span.x1 - span.x0) / max(1, len(span.text))
-            xs += [span.x0 + (lo - span.start) * width, span.x0 + (hi - span.start) * width]
+            xs += [span.x_at(lo - span.start), span.x_at(hi - span.start)]
             y0, y1 = min(y0, span.y0), max(y1, span.y1)
         if not xs:
             return (self.x0, self.y0, self.x1, self.y1)
@@ -71,17 +78,21 @@ def page_lines(doc: pymupdf.Document, number: int) -> list[Line]:
     width = page.rect.width if not page.rotation % 180 else page.rect.height
     raw: list[Line] = []
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-    for block in page.get_text("dict", flags=flags)["blocks"]:
+    for block in page.get_text("rawdict", flags=flags)["blocks"]:
         for line in block.get("lines", ()):
             spans = []
             for s in line["spans"]:
-                if not s["text"]:
+                chars = s.get("chars") or ()
+                if not chars:
                     continue
+                text = "".join(c["c"] for c in chars)
                 box = pymupdf.Rect(s["bbox"])
                 origin = pymupdf.Point(s["origin"])
+                xs = [c["bbox"][0] for c in chars] + [chars[-1]["bbox"][2]]
                 if matrix is not None:
                     box, origin = box * matrix, origin * matrix
-                spans.append(Span(box.x0, box.y0, box.x1, box.y1, s["text"], s["size"], origin.y))
+                    xs = []  # rotated pages: characters taken as evenly wide
+                spans.append(Span(box.x0, box.y0, box.x1, box.y1, text, s["size"], origin.y, xs=tuple(xs)))
             if spans and line["dir"][0] > 0.9:  # horizontal text only: rotated labels cite nothing
                 raw.append(_line(number, spans))
     return _merge_rows(raw, width)

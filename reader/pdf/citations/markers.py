@@ -61,9 +61,8 @@ class PageText:
             if not box[1] - 1 <= (line.y0 + line.y1) / 2 <= box[3] + 1:
                 continue
             for span in line.spans:
-                width = (span.x1 - span.x0) / max(1, len(span.text))
                 for k, ch in enumerate(span.text):
-                    middle = span.x0 + (k + 0.5) * width
+                    middle = (span.x_at(k) + span.x_at(k + 1)) / 2
                     if box[0] - 0.5 <= middle <= box[2] + 0.5:
                         out.append(ch)
         return "".join(out).strip()

@@ -75,9 +75,9 @@ class CitationIndex:
             if marker.page != page:
                 continue
             for x0, y0, x1, y1 in marker.boxes():
-                if x0 - slack <= x <= x1 + slack and y0 - slack <= y <= y1 + slack:
-                    if best is None or _area(marker.box) < _area(best.box):
-                        best = marker
+                inside = x0 - slack <= x <= x1 + slack and y0 - slack <= y <= y1 + slack
+                if inside and (best is None or _area(marker.box) < _area(best.box)):
+                    best = marker
         return best
 
     def group_of(self, marker: Marker) -> list[Marker]:

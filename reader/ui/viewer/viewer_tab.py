@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from reader.ui.viewer.citation_preview import CitationPreview
 from reader.ui.viewer.find_bar import FindBar
 from reader.ui.viewer.figure_preview import FigurePreview
 from reader.ui.viewer.mark_keys import MarkKeys
@@ -63,6 +64,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.annotations: AnnotationController | None = None
         # a library paper's captions come from the library; another PDF's from set_captions
         self.figure_preview = FigurePreview(self, library, paper_id)
+        self.citations = CitationPreview(self, library, paper_id, runner)  # hovering "[12]" shows reference 12
         if library is not None and paper_id is not None:
             from reader.ui.annotations.controller import AnnotationController
             from reader.ui.viewer.figures_panel import FiguresPanel
@@ -264,6 +266,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self._initial_page = self.current_page()
         self._initial_zoom = self.view.zoom_to_remember() if self._loaded else self._initial_zoom
         self._release()
+        self.citations.forget_index()
         self.pdf_path = Path(path)
         self._password = None
         self._open()
