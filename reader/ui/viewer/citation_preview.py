@@ -95,9 +95,11 @@ class EntryCard(QWidget):
     def set_in_library(self, title: str | None, added: bool = False) -> None:
         if title is None:
             self.state.setText("")
+            self.state.hide()
             self.add.show()
             return
         self.add.hide()
+        self.state.show()
         self.state.setText("✓ Added to your reading list" if added else "✓ In your library")
         self.state.setToolTip(title)
 
