@@ -10,7 +10,10 @@ entries; an entry is "the" truth's entry when its text starts with that
 surname, holds that year and (when the truth has one) that title. Markers are
 matched one to one, so a marker found twice counts once. Speed: the whole
 index (rows, bibliography, markers) per paper, best of ``--repeat`` runs, and
-the hover lookup (the marker under a point, then its entries) in microseconds.
+the hover lookup (the marker under a point, then its entries) in microseconds,
+and (``--popup``) the popup itself: lookup, "in your library" against a library
+of 10,000 titles, building the cards, and painting it offscreen. The popup's
+deliberate show delay (300 ms, as the figure preview's) is not counted.
 """
 
 from __future__ import annotations
@@ -98,14 +101,54 @@ def hover_micros(index: CitationIndex, repeat: int = 200) -> float:
     return statistics.median(times) * 1e6
 
 
+def popup_millis(indexes: list[CitationIndex], library_size: int = 10_000) -> list[float]:
+    """Time from a hover that has waited out the delay to the popup painted, per marker (Qt offscreen)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from reader.pdf.citations.library_match import LibraryMatcher, LibraryPaper
+    from reader.ui.viewer.citation_preview import CitationPopup
+
+    app = QApplication.instance() or QApplication([])
+    page = QWidget()
+    page.resize(900, 700)
+    page.show()
+    popup = CitationPopup(page)
+    words = "learning neural model data network graph language vision robust efficient".split()
+    matcher = LibraryMatcher(LibraryPaper(i, " ".join(words[(i * k) % len(words)] for k in range(1, 8)) + f" {i}",
+                                          year=2000 + i % 20) for i in range(library_size))
+    matcher.find(Entry(0, "", "", 0, (0, 0, 0, 0), title="warm up the matcher once"))
+    times = []
+    for index in indexes:
+        for marker in index.markers[:40]:  # the first 40 of each paper
+            x, y = (marker.box[0] + marker.box[2]) / 2, (marker.box[1] + marker.box[3]) / 2
+            started = time.perf_counter()
+            found = index.marker_at(marker.page, x, y)
+            entries = [index.entry(n) for n in found.entries]
+            in_library = {e.number: (m.title if (m := matcher.find(e)) else None) for e in entries[:6]}
+            popup.set_content(found, entries, in_library, 440, "References")
+            popup.show()
+            popup.repaint()
+            app.processEvents()
+            times.append((time.perf_counter() - started) * 1000)
+            popup.hide()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # as the event loop would
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="list wrong and missed markers")
+    parser.add_argument("--popup", action="store_true", help="also time the popup in Qt (offscreen)")
     args = parser.parse_args()
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     timings = []
+    indexes = []
     print(f"{'paper':48} {'style':19} {'pages':>5} {'P':>5} {'R':>5} {'titles':>7} {'index ms':>9} {'hover us':>8}")
     for path in sorted(TRUTH.glob("*.json")):
         truth = json.loads(path.read_text(encoding="utf-8"))
@@ -122,6 +165,7 @@ def main() -> int:
                 index = index_document(doc)
                 best = min(best, time.perf_counter() - started)
         assert index is not None
+        indexes.append(index)
         score = score_paper(truth, index)
         style = truth["style"]
         for name in ("predicted", "right", "truth", "titles", "exact"):
@@ -151,6 +195,10 @@ def main() -> int:
           f"max {per_page[-1] * 1000:.1f} ms; a 20-page paper at the median: {statistics.median(per_page) * 20:.2f} s")
     longest = max(timings)
     print(f"longest paper here: {longest[0]} pages in {longest[1]:.2f} s")
+    if args.popup:
+        times = sorted(popup_millis(indexes))
+        print(f"hover to popup painted ({len(times)} markers, library of 10,000): median {statistics.median(times):.1f} ms, "
+              f"95th percentile {times[int(0.95 * (len(times) - 1))]:.1f} ms, max {times[-1]:.1f} ms")
     return 0
 
 

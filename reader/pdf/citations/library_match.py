@@ -44,10 +44,11 @@ class LibraryMatcher:
         title = fold(entry.title)
         if len(title) < 12 or not self._titles:
             return None  # "Dendrites" alone says too little
-        for _text, score, position in process.extract(title, self._titles, scorer=fuzz.ratio, limit=3):
+        year = int(entry.year[:4]) if entry.year[:4].isdigit() else None
+        for _text, _score, position in process.extract(title, self._titles, scorer=fuzz.ratio, limit=3,
+                                                       score_cutoff=TITLE_SCORE):
             paper = self.papers[position]
-            year = int(entry.year[:4]) if entry.year[:4].isdigit() else None
-            if score >= TITLE_SCORE and (paper.year is None or year is None or abs(paper.year - year) <= 1):
+            if paper.year is None or year is None or abs(paper.year - year) <= 1:
                 return paper
         return None
 

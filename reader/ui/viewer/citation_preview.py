@@ -127,8 +127,10 @@ class CitationPopup(QWidget):
     def set_content(self, marker: Marker, entries: list[Entry], in_library: dict[int, str | None],
                     width: int, footer: str) -> None:
         self.marker = marker
-        for card in self.cards:
+        for card in self.cards:  # out of the popup now: a deferred delete waits for the event loop
             self.column.removeWidget(card)
+            card.hide()
+            card.setParent(None)
             card.deleteLater()
         self.column.removeWidget(self.footer)
         self.cards = []
@@ -176,6 +178,7 @@ class CitationPreview(QObject):
         self._request: int | None = None
         self._asked_for: int | None = None  # the doc id the index was asked for
         self._matcher: LibraryMatcher | None = None
+        self._found: dict[int, str | None] = {}  # entry number -> title of the library paper it is, or None
         self._target: tuple[Marker, QPointF] | None = None
         self._press: tuple[Marker, QPointF] | None = None
         self._in_popup = False
@@ -251,6 +254,13 @@ class CitationPreview(QObject):
             self._matcher = LibraryMatcher(papers)
         return self._matcher
 
+    def in_library(self, entry: Entry) -> str | None:
+        """The title of the library paper this entry is, or None; remembered until a paper is added."""
+        if entry.number not in self._found:
+            found = self.matcher().find(entry)
+            self._found[entry.number] = found.title if found is not None else None
+        return self._found[entry.number]
+
     # hovering -------------------------------------------------------------------------------
 
     def marker_at(self, pos: QPointF) -> Marker | None:
@@ -305,11 +315,7 @@ class CitationPreview(QObject):
         entries = self.entries_of(marker)
         if not entries:
             return
-        matcher = self.matcher()
-        in_library = {}
-        for entry in entries[:6]:
-            found = matcher.find(entry)
-            in_library[entry.number] = found.title if found is not None else None
+        in_library = {entry.number: self.in_library(entry) for entry in entries[:MAX_SHOWN]}
         width = max(200, min(WIDTH, self.view.viewport().width() - 2 * (MARGIN + PADDING + SHADOW)))
         page = entries[0].page + 1
         footer = f"Reference {marker.entries[0]} on p. {page} · Click the citation to go there"
@@ -371,6 +377,7 @@ class CitationPreview(QObject):
 
         def done(paper_id: int) -> None:
             self._matcher = None
+            self._found.clear()
             for card in self.popup.cards:
                 if card.entry == entry:
                     card.set_in_library(fields.title, added=True)
