@@ -218,6 +218,9 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
                                              tip="Read title, authors, abstract and captions from the PDF again; "
                                                  "fields you edited are kept")
         paper_menu.addAction(self.reextract_action)
+        self.references_action = self._action("Re&ferences", self.show_references,
+                                              tip="The paper's bibliography: add the papers it cites")
+        paper_menu.addAction(self.references_action)
         self.backup_action = self._action("&Back Up Now", self.back_up_now)
         self.restore_backup_action = self._action("Restore from Bac&kup…", self.restore_from_backup)
         file_menu.insertActions(quit_action, [self.backup_action, self.restore_backup_action])
@@ -387,6 +390,11 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         return box
 
     # Writing ------------------------------------------------------------------------
+
+    def show_references(self) -> None:
+        tab = self.open_paper(self.table.current_paper_id())
+        if tab is not None:
+            tab.show_references()
 
     def write(self, fn, then=None, what: str = "The change") -> None:
         """Run ``fn`` on the write lane; show failures, then run ``then`` on the GUI thread."""

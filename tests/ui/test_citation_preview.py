@@ -160,3 +160,27 @@ def test_a_real_author_year_paper(qtbot, open_tab, corpus, tmp_path):
     assert tab.view.viewport().rect().contains(tab.citations.popup.geometry())
     assert "Blunsom" in tab.citations.popup.cards[0].text.text()
     assert not tab.citations.popup.cards[0].add.isVisible() or tab.citations.library is None
+
+
+def test_the_references_tab_lists_every_entry_and_adds_the_checked_ones(qtbot, tab, paper):
+    library, _, _ = paper
+    tab.show_references()
+    panel = tab.references
+    assert tab.side.currentWidget() is panel and panel.isVisible()
+    assert panel.list.count() == 3
+    assert panel.list.item(1).text() == "2. Attention is all you need — Vaswani et al., 2017"
+    assert "3 references, 0 in your library" in panel.header.text()
+    assert not panel.add.isEnabled()
+    for row in (0, 2):
+        panel.list.item(row).setCheckState(Qt.CheckState.Checked)
+    assert panel.add.isEnabled() and panel.add.text() == "Add 2 to reading list"
+    tab.grab().save(str(tab.pdf_path.parent.parent / "references-tab.png"))
+    qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2 in your library" in panel.header.text(), timeout=5_000)
+    titles = {library.paper(pid).title for pid in library.query_ids(PaperQuery(view="all"))}
+    assert {"Long short-term memory", "Attention is all you need"} & titles == {"Long short-term memory"}
+    assert panel.list.item(0).text().endswith("✓ in your library")
+    assert not panel.list.item(0).flags() & Qt.ItemFlag.ItemIsUserCheckable
+    # a double-click goes to the entry
+    panel._go_to(panel.list.item(1))
+    qtbot.waitUntil(lambda: tab.view.current_page() == 1, timeout=5_000)

@@ -353,35 +353,38 @@ class CitationPreview(QObject):
     # adding ---------------------------------------------------------------------------------
 
     def add_entry(self, entry: Entry) -> None:
-        """Add the cited paper, offline, from the parsed entry; the card then says it is in the library."""
-        if self.library is None or self.index is None:
-            return
-        from reader.library import PaperFields
-
+        """Add the cited paper from the popup, with the sentence that cites it as its first note."""
         marker = self.popup.marker
-        citing = self.tab.title or "this paper"
         sentence = sentence_around(self.view._words.get(marker.page, []), marker.box) if marker else ""
-        fields = PaperFields(
-            title=entry.title or entry.text[:300], authors=tuple(entry.authors), year=_year(entry.year),
-            venue=entry.venue, doi=entry.doi, arxiv_id=entry.arxiv_id,
-            url=f"https://doi.org/{entry.doi}" if entry.doi else "", tags=(cited_by_tag(citing), FETCH_TAG))
-        page = marker.page + 1 if marker else None
-        note = (f"> {sentence}\n\n" if sentence else "") + f"Cited on p. {page} of *{citing}*." + \
-            f"\n\nThe reference as printed:\n\n> {entry.text}"
+        self.add_entries([entry], sentence, marker.page + 1 if marker else None)
+
+    def add_entries(self, entries: list[Entry], sentence: str = "", page: int | None = None, then=None) -> None:
+        """Add cited papers offline, from their parsed entries, in one transaction each; ``then(ids)`` after."""
+        if self.library is None or not entries:
+            return
+        citing = self.tab.title or "this paper"
+        made = [(entry, *paper_from_entry(entry, citing, sentence, page)) for entry in entries]
         library = self.library
 
-        def work() -> int:
-            paper_id = library.add_paper(fields)
-            library.add_note(paper_id, note)
-            return paper_id
+        def work() -> list[int]:
+            ids = []
+            for _entry, fields, note in made:
+                paper_id = library.add_paper(fields)
+                library.add_note(paper_id, note)
+                ids.append(paper_id)
+            return ids
 
-        def done(paper_id: int) -> None:
+        def done(ids: list[int]) -> None:
             self._matcher = None
             self._found.clear()
-            for card in self.popup.cards:
-                if card.entry == entry:
-                    card.set_in_library(fields.title, added=True)
-            self.paper_added.emit(paper_id)
+            for entry, fields, _note in made:
+                for card in self.popup.cards:
+                    if card.entry == entry:
+                        card.set_in_library(fields.title, added=True)
+            for paper_id in ids:
+                self.paper_added.emit(paper_id)
+            if then is not None:
+                then(ids)
 
         def failed(exc: BaseException) -> None:
             self.tab._show_status(f"Not added: {exc}")
@@ -438,6 +441,19 @@ class CitationPreview(QObject):
             return
         view.remember_position()
         view.go_to_page(entry.page, entry.box[1], flash_rect=entry.box)
+
+
+def paper_from_entry(entry: Entry, citing: str, sentence: str = "", page: int | None = None):
+    """(PaperFields, first note) for a cited paper: tagged where it came from and "to fetch"."""
+    from reader.library import PaperFields
+
+    fields = PaperFields(
+        title=entry.title or entry.text[:300], authors=tuple(entry.authors), year=_year(entry.year),
+        venue=entry.venue, doi=entry.doi, arxiv_id=entry.arxiv_id,
+        url=f"https://doi.org/{entry.doi}" if entry.doi else "", tags=(cited_by_tag(citing), FETCH_TAG))
+    where = f"Cited on p. {page} of *{citing}*." if page and sentence else f"In the references of *{citing}*."
+    note = (f"> {sentence}\n\n" if sentence else "") + where + f"\n\nThe reference as printed:\n\n> {entry.text}"
+    return fields, note
 
 
 def _year(text: str) -> int | None:
