@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -42,22 +43,31 @@ TARGET_RECALL = {"linked numeric": 0.9, "linked superscript": 0.9, "numeric": 0.
 
 
 def truth_key_of(entry: Entry, truth: dict) -> str | None:
-    """The truth's key for a predicted entry, or None when the entry is none of the truth's."""
+    """The truth's key for a predicted entry, or None when the entry is none of the truth's.
+
+    Its first author is the surname named earliest in its text (within the first 30 characters).
+    """
     numbered = all(key.isdigit() for key in truth["entries"])
-    text = fold(entry.text)
+    text = fold(re.sub(r"^\W*\d{1,3}\W+", "", entry.text))
+    best, best_at = None, 31
     for key, (surname, year, title) in truth["entries"].items():
         if numbered and entry.label != key:
             continue
-        if surname and fold(surname) not in text[:140]:
-            continue
+        at = 0
+        if surname:
+            found = re.search(rf"\b{re.escape(fold(surname))}\b", text[:80])
+            if found is None:
+                continue
+            at = found.start()
         if year and year[:4] not in entry.text:
             continue
         if year[4:] and entry.year[4:] and entry.year[4:] != year[4:]:
             continue
         if not numbered and title and fold(title)[:25] not in text:
             continue
-        return key
-    return None
+        if at < best_at:
+            best, best_at = key, at
+    return best
 
 
 def score_paper(truth: dict, index: CitationIndex) -> dict:

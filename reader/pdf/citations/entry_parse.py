@@ -92,13 +92,20 @@ def _split_authors(text: str) -> tuple[str, str, str]:
         if not token.endswith((".", ":")):
             continue
         bare = token.rstrip(".:")
+        if token.endswith(":") and i >= 1 and any(t.endswith(",") for t in tokens[:i]):
+            return " ".join(tokens[: i + 1]).rstrip(":"), " ".join(tokens[i + 1:]), ""  # Vancouver: "Kudsk KA, ...:"
+        if bare.lower() == "al" and i >= 1 and tokens[i - 1].lower() == "et":
+            return " ".join(tokens[: i + 1]), " ".join(tokens[i + 1:]), ""  # "et al." ends the names
         if _is_initials(bare) or bare.lower() in {"al", "jr", "sr", "st", "dr"}:
             # an initial ends the list only after "Surname, I." and before a word that is no name
             if _starts_title(tokens, i + 1) and (bare.lower() == "al" or any(t.endswith(",") for t in tokens[:i])):
                 return " ".join(tokens[: i + 1]), " ".join(tokens[i + 1:]), ""
             continue
         if i >= 1:
-            return " ".join(tokens[: i + 1]), " ".join(tokens[i + 1:]), ""
+            head = " ".join(tokens[: i + 1])
+            if not _looks_like_names(head.rstrip(".")) and not re.search(r"[,;&]", head):
+                return "", text, ""  # no authors printed: the first sentence is the title
+            return head, " ".join(tokens[i + 1:]), ""
     return "", text, ""
 
 
@@ -117,6 +124,8 @@ def _starts_title(tokens: list[str], i: int) -> bool:
         return False
     word = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if _is_initials(word) and "." not in word and nxt[:1].islower():
+        return True  # an acronym opening the title: "AI for radiographic COVID-19 detection"
     if (word in {"&", "and", "et", ","} or _is_initials(word) or word.endswith((",", ";")) or nxt in {"and", "&"}
             or word in _PARTICLES):
         return False

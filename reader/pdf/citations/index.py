@@ -96,7 +96,8 @@ def drop_furniture(pages: list[list[Line]]) -> list[list[Line]]:
         for line in page:
             if line.y0 < top + 0.08 * (bottom - top) + 5 or line.y1 > bottom - 0.08 * (bottom - top) - 5:
                 seen.setdefault(key(line), set()).add(number)
-    repeated = {k for k, on in seen.items() if len(on) >= 3 or not k}
+    # a page number (nothing left), or a running head with words in it; not "1998." ending an entry
+    repeated = {k for k, on in seen.items() if not k or (len(on) >= 3 and sum(c.isalpha() for c in k) >= 3)}
     out = []
     for page in pages:
         if not page:

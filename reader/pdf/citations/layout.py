@@ -131,7 +131,8 @@ def _line(page: int, spans: list[Span]) -> Line:
     spans.sort(key=lambda s: s.x0)
     text = ""
     for span in spans:
-        if text and not text.endswith(" ") and not span.text.startswith(" ") and span.x0 - _end(text, spans, span) > 0.8:
+        gap = span.x0 - _end(text, spans, span)
+        if text and not text.endswith(" ") and not span.text.startswith(" ") and gap > min(0.8, 0.15 * span.size):
             text += " "
         span.start = len(text)
         text += span.text
@@ -148,6 +149,17 @@ def _line(page: int, spans: list[Span]) -> Line:
 def _end(text: str, spans: list[Span], current: Span) -> float:
     before = [s for s in spans if s is not current and s.start + len(s.text) == len(text)]
     return before[-1].x1 if before else -1e9
+
+
+def _close(row: list[Line], line: Line, two_columns: bool) -> bool:
+    """The piece continues the row: a word gap away, or a little more after a label ("12.", "[3]").
+
+    A wider gap is the gutter between two columns.
+    """
+    gap, nearest = min(((line.x0 - p.x1) if line.x0 >= p.x1 else (p.x0 - line.x1), p) for p in row)
+    label = nearest if line.x0 >= nearest.x1 else line
+    return gap < 1.2 * line.size or (gap < 4 * line.size and len(label.text.strip()) <= 5) or \
+        (two_columns and gap < 3 * line.size)  # a justified line of a narrow column spreads its words
 
 
 def _merge_rows(lines: list[Line], width: float) -> list[Line]:
@@ -169,9 +181,7 @@ def _merge_rows(lines: list[Line], width: float) -> list[Line]:
         if (row is not None and column(row[0]) == column(line)
                 and abs(row[0].baseline - line.baseline) < 0.45 * max(line.size, row[0].size)
                 and not any(piece.x0 < line.x1 - 1 and line.x0 < piece.x1 - 1 for piece in row)
-                and (min(abs(line.x0 - piece.x1) if line.x0 >= piece.x1 else abs(piece.x0 - line.x1) for piece in row)
-                     < 1.2 * line.size or min(len(p.text.strip()) for p in [*row, line]) <= 5)):
-            # a wider gap is the gutter between two columns, unless one side is a label ("12.", "[3]")
+                and _close(row, line, two_columns)):
             row.append(line)
         else:
             rows.append([line])
