@@ -85,14 +85,14 @@ def page_lines(doc: pymupdf.Document, number: int) -> list[Line]:
                 chars = s.get("chars") or ()
                 if not chars:
                     continue
-                text = "".join(c["c"] for c in chars)
-                box = pymupdf.Rect(s["bbox"])
-                origin = pymupdf.Point(s["origin"])
-                xs = [c["bbox"][0] for c in chars] + [chars[-1]["bbox"][2]]
-                if matrix is not None:
-                    box, origin = box * matrix, origin * matrix
-                    xs = []  # rotated pages: characters taken as evenly wide
-                spans.append(Span(box.x0, box.y0, box.x1, box.y1, text, s["size"], origin.y, xs=tuple(xs)))
+                text = "".join([c["c"] for c in chars])
+                if matrix is None:
+                    x0, y0, x1, y1 = s["bbox"]
+                    xs = (*[c["bbox"][0] for c in chars], chars[-1]["bbox"][2])
+                    spans.append(Span(x0, y0, x1, y1, text, s["size"], s["origin"][1], xs=xs))
+                else:  # a rotated page: characters taken as evenly wide
+                    box, origin = pymupdf.Rect(s["bbox"]) * matrix, pymupdf.Point(s["origin"]) * matrix
+                    spans.append(Span(box.x0, box.y0, box.x1, box.y1, text, s["size"], origin.y))
             if spans and line["dir"][0] > 0.9:  # horizontal text only: rotated labels cite nothing
                 raw.append(_line(number, spans))
     return _merge_rows(raw, width)
