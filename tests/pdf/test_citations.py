@@ -179,3 +179,18 @@ def test_odd_files_give_an_index_or_a_reason_quickly(corpus, name):
         index = index_document(doc)
     assert time.perf_counter() - started < 10
     assert index.entries or index.note
+
+
+def test_the_library_citation_graph():
+    from reader.pdf.citations.graph import CitationGraph
+
+    papers = [LibraryPaper(1, "Attention is all you need", year=2017), LibraryPaper(2, "Long short-term memory",
+                                                                                     year=1997),
+              LibraryPaper(3, "A paper that cites both", year=2020)]
+    entries = [Entry(1, "1", "", 5, (0, 0, 0, 0), title="Attention is all you need", year="2017"),
+               Entry(2, "2", "", 5, (0, 0, 0, 0), title="Long short-term memory", year="1997"),
+               Entry(3, "3", "", 5, (0, 0, 0, 0), title="Something not in the library at all", year="2001")]
+    graph = CitationGraph.build(papers, {3: CitationIndex(entries, [], True), 1: CitationIndex([], [], True)})
+    assert graph.counts(3) == (0, 2)
+    assert graph.counts(1) == (1, 0)
+    assert graph.counts(2) == (1, None)  # its own references are not known

@@ -184,3 +184,26 @@ def test_the_references_tab_lists_every_entry_and_adds_the_checked_ones(qtbot, t
     # a double-click goes to the entry
     panel._go_to(panel.list.item(1))
     qtbot.waitUntil(lambda: tab.view.current_page() == 1, timeout=5_000)
+
+
+def test_the_detail_pane_counts_citations_among_the_library_papers(qtbot, open_window, library_home, tmp_path):
+    from reader.library import PaperFields
+
+    library = Library.open(library_home)
+    (outcome,) = import_pdfs(library, [cited_paper(tmp_path / "cited-paper.pdf")])
+    citing = outcome.paper_id
+    cited = library.add_paper(PaperFields(title="Attention is all you need", year=2017))
+    library.close()
+    window = open_window()
+    window.citation_graph.start()
+    qtbot.waitUntil(lambda: citing in window.citation_graph.graph.indexed, timeout=30_000)
+    window.table.select_paper(cited)
+    label = window.detail.citing
+    qtbot.waitUntil(label.isVisible, timeout=5_000)
+    assert ">Cited by 1</a> in your library" in label.text()
+    assert label.papers("cited-by") == [citing]
+    window.table.select_paper(citing)
+    qtbot.waitUntil(lambda: ">Cites 1</a> in your library" in label.text(), timeout=5_000)
+    assert label.papers("cites") == [cited]
+    label.paper_chosen.emit(cited)  # what choosing it in the count's menu does
+    qtbot.waitUntil(lambda: window.table.current_paper_id() == cited, timeout=5_000)

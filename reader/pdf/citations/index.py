@@ -184,3 +184,11 @@ def _drop_superscript_noise(found: list[Marker]) -> list[Marker]:
     if raised and (len(raised) < 3 or bracketed >= 3):
         return [m for m in found if m.style != "superscript"]
     return found
+
+
+def index_file(path: str, password: str | None = None) -> dict:
+    """The index of the PDF at ``path`` as a dict (for the extraction process: plain data crosses back)."""
+    with pymupdf.open(path) as doc:
+        if doc.needs_pass and not (password and doc.authenticate(password)):
+            return CitationIndex(note="The PDF is protected by a password.").to_dict()
+        return index_document(doc).to_dict()

@@ -248,7 +248,7 @@ class CitationPreview(QObject):
             papers = []
             if self.library is not None:
                 try:
-                    papers = [LibraryPaper(*row) for row in self.library.identities() if row[0] != self.paper_id]
+                    papers = [LibraryPaper(*row[:5]) for row in self.library.identities() if row[0] != self.paper_id]
                 except ReaderError:
                     papers = []
             self._matcher = LibraryMatcher(papers)
