@@ -127,7 +127,7 @@ def popup_millis(indexes: list[CitationIndex], library_size: int = 10_000) -> li
     page.resize(900, 700)
     page.show()
     popup = CitationPopup(page)
-    words = "learning neural model data network graph language vision robust efficient".split()
+    words = ["learning", "neural", "model", "data", "network", "graph", "language", "vision", "robust", "efficient"]
     matcher = LibraryMatcher(LibraryPaper(i, " ".join(words[(i * k) % len(words)] for k in range(1, 8)) + f" {i}",
                                           year=2000 + i % 20) for i in range(library_size))
     matcher.find(Entry(0, "", "", 0, (0, 0, 0, 0), title="warm up the matcher once"))

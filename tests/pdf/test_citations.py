@@ -26,19 +26,19 @@ TRUTH = REPO / "tests" / "data" / "citations"
 
 
 @pytest.mark.parametrize(("text", "authors", "year", "title", "venue"), [
-    ("Phil Blunsom, Trevor Cohn, and Miles Osborne. 2008. A discriminative latent variable models for statistical "
-     "machine translation. In Proceedings of ACL-HLT, Columbus, OH.",
+    (("Phil Blunsom, Trevor Cohn, and Miles Osborne. 2008. A discriminative latent variable models for statistical "
+      "machine translation. In Proceedings of ACL-HLT, Columbus, OH."),
      ("Phil Blunsom", "Trevor Cohn", "Miles Osborne"), "2008",
      "A discriminative latent variable models for statistical machine translation", "Proceedings of ACL-HLT, Columbus, OH"),
     ("[5] H. Wang, F. Nie, and H. Huang. Learning frame relevance for video classification. In ACM MM, 2011.",
      ("H. Wang", "F. Nie", "H. Huang"), "2011", "Learning frame relevance for video classification", "ACM MM"),
-    ("3. Haider, B. & McCormick, D.A. Rapid neocortical dynamics: cellular and network mechanisms. Neuron 62, "
-     "171–189 (2009).", ("Haider, B", "McCormick, D.A"), "2009",
+    (("3. Haider, B. & McCormick, D.A. Rapid neocortical dynamics: cellular and network mechanisms. Neuron 62, "
+      "171–189 (2009)."), ("Haider, B", "McCormick, D.A"), "2009",
      "Rapid neocortical dynamics: cellular and network mechanisms", "Neuron"),
     ("1. Koch, C. Biophysics of Computation (Oxford University Press, 1999).", ("Koch, C",), "1999",
      "Biophysics of Computation", ""),
-    ("(11) Gormley, A. J.; Webb, M. A. Machine learning in combinatorial polymer chemistry. Nature Reviews "
-     "Materials 2021, 6, 642-644.", ("Gormley, A. J", "Webb, M. A"), "2021",
+    (("(11) Gormley, A. J.; Webb, M. A. Machine learning in combinatorial polymer chemistry. Nature Reviews "
+      "Materials 2021, 6, 642-644."), ("Gormley, A. J", "Webb, M. A"), "2021",
      "Machine learning in combinatorial polymer chemistry", "Nature Reviews Materials"),
     ('[4] A. Author, "A quoted title," in Proc. IEEE Conf., 2010, pp. 1-3.', ("A. Author",), "2010", "A quoted title",
      "Proc. IEEE Conf"),
@@ -164,8 +164,8 @@ def test_library_matching_by_doi_arxiv_and_close_title():
 
 
 def test_the_citing_sentence():
-    words = [(10 * i, 0, 10 * i + 8, 10, w, 0, 0, i) for i, w in enumerate(
-        "Earlier work failed. Recurrent models were slow [1, 3]. We build on both.".split())]
+    text = "Earlier work failed. Recurrent models were slow [1, 3]. We build on both."
+    words = [(10 * i, 0, 10 * i + 8, 10, w, 0, 0, i) for i, w in enumerate(text.split())]
     marker_box = (words[7][0], 0, words[8][2], 10)
     assert sentence_around(words, marker_box) == "Recurrent models were slow [1, 3]."
 
