@@ -48,12 +48,22 @@ def cited_by_tag(title: str) -> str:
     return f"cited by: {short[:80].rstrip() + '…' if len(short) > 80 else short}"
 
 
-def entry_html(entry: Entry) -> str:
-    """Title in bold, then authors, year and venue, then the identifiers; the raw text when unparsed."""
+def entry_html(entry: Entry, compact: bool = False) -> str:
+    """Title in bold, then authors, year and venue, then the identifiers; the raw text when unparsed.
+
+    ``compact`` (one of several entries): the title, then the first author, year and venue on one line.
+    """
     if not entry.title:
-        return html.escape(entry.text[:400] + ("…" if len(entry.text) > 400 else ""))
-    authors = list(entry.authors[:6]) + (["et al."] if len(entry.authors) > 6 else [])
+        limit = 160 if compact else 400
+        return html.escape(entry.text[:limit] + ("…" if len(entry.text) > limit else ""))
     lines = [f"<b>{html.escape(entry.title)}</b>"]
+    if compact:
+        who = entry.authors[0] + (" et al." if len(entry.authors) > 1 else "") if entry.authors else ""
+        line = ", ".join(x for x in (who, entry.year) if x)
+        line += f" · {entry.venue}" if entry.venue else ""
+        lines.append(html.escape(line))
+        return "<br>".join(lines)
+    authors = list(entry.authors[:6]) + (["et al."] if len(entry.authors) > 6 else [])
     if authors:
         lines.append(html.escape(", ".join(authors)))
     where = " · ".join(x for x in (entry.year, entry.venue) if x)
@@ -71,36 +81,51 @@ class EntryCard(QWidget):
 
     add_requested = Signal(object)  # Entry
 
-    def __init__(self, entry: Entry, in_library: str | None, width: int, parent: QWidget) -> None:
+    def __init__(self, entry: Entry, in_library: str | None, width: int, parent: QWidget, *,
+                 compact: bool = False, can_add: bool = True) -> None:
         super().__init__(parent)
-        self.entry = entry
-        self.text = QLabel(entry_html(entry), self, wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.text.setFixedWidth(width)
+        self.entry, self.can_add = entry, can_add
+        self.text = QLabel(entry_html(entry, compact), self, wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state = QLabel(self)
-        self.add = QPushButton("Add to reading list", self)
+        self.add = QPushButton("Add" if compact else "Add to reading list", self)
+        self.add.setToolTip("Add to reading list")
         self.add.setAutoDefault(False)
         self.add.clicked.connect(lambda: self.add_requested.emit(self.entry))
-        row = QHBoxLayout()
+        self.row = QWidget(self)  # the state or the button: beside the text when compact, under it when not
+        row = QHBoxLayout(self.row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.state, 1)
         row.addWidget(self.add)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(4)
-        column.addWidget(self.text)
-        column.addLayout(row)
+        if compact:
+            self.text.setFixedWidth(width - 90)
+            line = QHBoxLayout(self)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(self.text, 1)
+            line.addWidget(self.row, 0, Qt.AlignmentFlag.AlignTop)
+            self.row.setFixedWidth(84)
+        else:
+            self.text.setFixedWidth(width)
+            column = QVBoxLayout(self)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(4)
+            column.addWidget(self.text)
+            column.addWidget(self.row)
         self.set_in_library(in_library)
 
     def set_in_library(self, title: str | None, added: bool = False) -> None:
         if title is None:
             self.state.setText("")
             self.state.hide()
-            self.add.show()
+            self.add.setVisible(self.can_add)
+            self.row.setVisible(self.can_add)
             return
         self.add.hide()
         self.state.show()
-        self.state.setText("✓ Added to your reading list" if added else "✓ In your library")
+        self.row.show()
+        compact = self.add.text() == "Add"
+        self.state.setText(("✓ Added" if compact else "✓ Added to your reading list") if added
+                           else ("✓ In library" if compact else "✓ In your library"))
         self.state.setToolTip(title)
 
 
@@ -125,7 +150,7 @@ class CitationPopup(QWidget):
         self.hide()
 
     def set_content(self, marker: Marker, entries: list[Entry], in_library: dict[int, str | None],
-                    width: int, footer: str) -> None:
+                    width: int, footer: str, can_add: bool = True) -> None:
         self.marker = marker
         for card in self.cards:  # out of the popup now: a deferred delete waits for the event loop
             self.column.removeWidget(card)
@@ -134,8 +159,10 @@ class CitationPopup(QWidget):
             card.deleteLater()
         self.column.removeWidget(self.footer)
         self.cards = []
+        compact = len(entries) > 2  # several entries: a line or two each, so the card stays small
+        self.column.setSpacing(6 if compact else 10)
         for entry in entries[:MAX_SHOWN]:
-            card = EntryCard(entry, in_library.get(entry.number), width, self)
+            card = EntryCard(entry, in_library.get(entry.number), width, self, compact=compact, can_add=can_add)
             self.column.addWidget(card)
             self.cards.append(card)
         more = len(entries) - MAX_SHOWN
@@ -321,11 +348,10 @@ class CitationPreview(QObject):
         footer = f"Reference {marker.entries[0]} on p. {page} · Click the citation to go there"
         if marker.style == "author-year" or not entries[0].label:
             footer = f"References, p. {page} · Click the citation to go there"
-        self.popup.set_content(marker, entries, in_library, width, footer)
+        # a PDF from outside the library: nothing to add to
+        self.popup.set_content(marker, entries, in_library, width, footer, can_add=self.library is not None)
         for card in self.popup.cards:
             card.add_requested.connect(self.add_entry)
-            if self.library is None:  # a PDF from outside the library: nothing to add to
-                card.add.hide()
         self._place(marker, mouse)
         self.popup.show()
         self.popup.raise_()
