@@ -207,3 +207,19 @@ def test_the_detail_pane_counts_citations_among_the_library_papers(qtbot, open_w
     assert label.papers("cites") == [cited]
     label.paper_chosen.emit(cited)  # what choosing it in the count's menu does
     qtbot.waitUntil(lambda: window.table.current_paper_id() == cited, timeout=5_000)
+
+
+def test_a_long_superscript_multi_citation_stays_compact_and_beside_its_marker(qtbot, open_tab, corpus):
+    """Nature Neuroscience 2011: raised "14–20" names seven references."""
+    tab = open_tab(corpus / "papers" / "pf2__f63cb20759fab2514802c3ef2a743c76bf9dc9f1.pdf")
+    qtbot.waitUntil(lambda: tab.citations.index is not None, timeout=15_000)
+    marker = next(m for m in tab.citations.index.markers_on(0) if m.text == "14–20")
+    qtbot.waitUntil(lambda: 0 in tab.view._words, timeout=10_000)
+    x, y = tab.view.layout_.from_page(0, (marker.box[0] + marker.box[2]) / 2, (marker.box[1] + marker.box[3]) / 2)
+    pos = QPointF(x - tab.view.horizontalScrollBar().value(), y - tab.view.verticalScrollBar().value()).toPoint()
+    hover(qtbot, tab, pos)
+    popup = tab.citations.popup
+    qtbot.waitUntil(popup.isVisible, timeout=5_000)
+    assert len(popup.cards) == 6 and popup.footer.text().startswith("and 1 more")
+    assert "Effects evoked in an axon by the activity of a contiguous one" in popup.cards[0].text.text()
+    assert not popup.geometry().contains(pos)  # the marker stays in sight
