@@ -162,11 +162,12 @@ def test_a_real_author_year_paper(qtbot, open_tab, corpus, tmp_path):
     assert not tab.citations.popup.cards[0].add.isVisible() or tab.citations.library is None
 
 
-def test_the_references_tab_lists_every_entry_and_adds_the_checked_ones(qtbot, tab, paper):
+def test_paper_references_lists_every_entry_and_adds_the_checked_ones(qtbot, tab, paper):
     library, _, _ = paper
     tab.show_references()
-    panel = tab.references
-    assert tab.side.currentWidget() is panel and panel.isVisible()
+    panel = tab.references.panel
+    qtbot.waitUntil(panel.isVisible, timeout=5_000)
+    assert tab.references.windowTitle() == f"References — {tab.title}"
     assert panel.list.count() == 3
     assert panel.list.item(1).text() == "2. Attention is all you need — Vaswani et al., 2017"
     assert "3 references, 0 in your library" in panel.header.text()
@@ -174,7 +175,7 @@ def test_the_references_tab_lists_every_entry_and_adds_the_checked_ones(qtbot, t
     for row in (0, 2):
         panel.list.item(row).setCheckState(Qt.CheckState.Checked)
     assert panel.add.isEnabled() and panel.add.text() == "Add 2 to reading list"
-    tab.grab().save(str(tab.pdf_path.parent.parent / "references-tab.png"))
+    tab.references.grab().save(str(tab.pdf_path.parent.parent / "references-window.png"))
     qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "2 in your library" in panel.header.text(), timeout=5_000)
     titles = {library.paper(pid).title for pid in library.query_ids(PaperQuery(view="all"))}

@@ -1,4 +1,4 @@
-"""The side panel's *References* tab: the paper's whole bibliography, to add several cited papers at once.
+"""*Paper → References*: the paper's whole bibliography in a window, to add several cited papers at once.
 
 Each entry shows its title, first author and year, and whether it is already in
 the library (then it cannot be checked). Check entries and press *Add to reading
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from reader.pdf.citations.model import Entry
 
@@ -107,3 +107,16 @@ class ReferencesPanel(QWidget):
             view = self.citations.view
             view.remember_position()
             view.go_to_page(entry.page, entry.box[1], flash_rect=entry.box)
+
+
+class ReferencesWindow(QDialog):
+    """The panel in a window of its own beside the open paper (not modal: the paper stays readable)."""
+
+    def __init__(self, citations: CitationPreview, title: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"References — {title}" if title else "References")
+        self.panel = ReferencesPanel(citations, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+        self.resize(560, 520)

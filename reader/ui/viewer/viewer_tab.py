@@ -75,10 +75,7 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.figures = FiguresPanel(library, paper_id, self)
             self.side.addTab(self.figures, "Figures")
             self.figures.figure_clicked.connect(self.show_figure)
-        from reader.ui.viewer.references_panel import ReferencesPanel
-
-        self.references = ReferencesPanel(self.citations, self)  # the whole bibliography, to add several
-        self.side.addTab(self.references, "References")
+        self.references = None  # Paper → References: a window on the whole bibliography, made when asked for
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.document_details.connect(self._on_details)
@@ -187,8 +184,6 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.stack.setCurrentIndex(0)
         if self.annotations is not None:
             self.annotations.document_opened(has_toc)
-        if getattr(self, "_references_wanted", False):
-            self.show_references()
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.view.set_document(doc_id, info, self._initial_page, self._initial_zoom)
         self.page_box.blockSignals(True)
@@ -300,13 +295,15 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.go_to_page(caption.page - 1, flash_rect=caption.region or caption.bbox)
 
     def show_references(self) -> None:
-        """Open the side panel on the References tab (Paper → References)."""
-        self._references_wanted = not self._loaded  # opening sets the panel up: show them after that
-        self.side.setCurrentWidget(self.references)
-        self.sidebar_action.setChecked(True)
-        self._show_side(True)
-        self.size_side(320)
+        """Paper → References: the paper's whole bibliography in a window of its own, to add several."""
+        from reader.ui.viewer.references_panel import ReferencesWindow
+
+        if self.references is None:
+            self.references = ReferencesWindow(self.citations, self.title, self)
         self.citations.ensure_index()
+        self.references.show()
+        self.references.raise_()
+        self.references.activateWindow()
 
     def current_page(self) -> int:
         return self.view.current_page() if self._loaded else self._initial_page
