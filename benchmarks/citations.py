@@ -120,7 +120,7 @@ def popup_millis(indexes: list[CitationIndex], library_size: int = 10_000) -> li
     from PySide6.QtWidgets import QApplication, QWidget
 
     from reader.pdf.citations.library_match import LibraryMatcher, LibraryPaper
-    from reader.ui.viewer.citation_preview import CitationPopup
+    from reader.ui.viewer.citation_popup import CitationPopup
 
     app = QApplication.instance() or QApplication([])
     page = QWidget()
