@@ -284,6 +284,12 @@ class Library:
     def tag_names(self) -> list[str]:
         return [t.name for t in self.tag_counts()]
 
+    def listed_identities(self) -> list[tuple[int, str, str, str, int | None, str]]:
+        """(id, title, DOI, arXiv id, year, PDF hash) of every paper not in the Trash: what tells a cited paper is here."""
+        with self._read() as conn:
+            return [tuple(row) for row in conn.exec_driver_sql(
+                "SELECT id, title, doi, arxiv_id, year, pdf_hash FROM paper WHERE trashed_at IS NULL")]
+
     def view_counts(self) -> ViewCounts:
         with self._read() as conn:
             return queries.view_counts(conn)

@@ -15,7 +15,8 @@ Client -> server::
     ("forget", [segment_name, ...])         segments the client has closed
     ("warm", [segment_name, ...])           touch these while no other request waits
     ("info", req_id, doc_id, page)          ("find", req_id, doc_id, query)
-    ("clip", req_id, doc_id, page, rect)    ("stop",)
+    ("clip", req_id, doc_id, page, rect)    ("citations", req_id, doc_id)
+    ("stop",)
 
 Server -> client::
 
@@ -25,6 +26,7 @@ Server -> client::
     ("grow", req_id, bytes_needed)          the segment was sized from a guessed page size
     ("failed", req_id, message)             ("info", req_id, payload)
     ("found", req_id, hits)                 ("clipped", req_id, png_bytes)
+    ("cited", req_id, index_dict)           a paper's citation index (reader.pdf.citations)
 """
 
 from __future__ import annotations
@@ -165,6 +167,14 @@ def serve(conn: Connection) -> None:
 
                 try:
                     conn.send(("clipped", req_id, render_clip_png(docs[doc_id], page, rect)))
+                except Exception as exc:
+                    conn.send(("failed", req_id, str(exc)))
+            elif op == "citations":  # the paper's references and in-text markers, from the document open here
+                _, req_id, doc_id = message
+                from reader.pdf.citations.index import index_document
+
+                try:
+                    conn.send(("cited", req_id, index_document(docs[doc_id]).to_dict()))
                 except Exception as exc:
                     conn.send(("failed", req_id, str(exc)))
             elif op == "close":

@@ -29,6 +29,7 @@ from reader.importers.extraction_pool import ExtractionPool
 from reader.library import Library, PaperQuery, Status
 from reader.ui import commands, tab_session, window_state
 from reader.ui.body_indexer import BodyIndexer, IndexProgressView
+from reader.ui.citation_graph import CitationGraphKeeper
 from reader.ui.detail.pane import DetailPane
 from reader.ui.drop_overlay import DropOverlay
 from reader.ui.import_job import ImportJob, ImportProgress
@@ -124,6 +125,10 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.body_indexer.progress.connect(self.index_progress.step)
         self.body_indexer.finished.connect(self.index_progress.done)
         self.statusBar().addPermanentWidget(self.index_progress)
+        self.citation_graph = CitationGraphKeeper(library, self.runner, self.extraction_pool, self)
+        self.citation_graph.changed.connect(lambda: self.detail.citing.set_graph(self.citation_graph.graph,
+                                                                                 self._title_of))
+        self.detail.citing.paper_chosen.connect(self.show_paper_in_table)
 
         self.search = QLineEdit(placeholderText="Search titles, authors, tags, notes, the papers’ text…")
         self.search.setClearButtonEnabled(True)
@@ -145,6 +150,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
             self.table.select_paper(self.model.paper_id(0))
         QTimer.singleShot(0, self, lambda: tab_session.restore(self))  # once the event loop runs, not while building
         self.body_indexer.start_later()
+        self.citation_graph.start_later()
 
     # Actions and menus ---------------------------------------------------------------
 
@@ -222,6 +228,9 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         paper_menu.addAction(self.reextract_action)
         self.online.install(file_menu, edit_menu, paper_menu, after_add=self.add_paper_action,
                             before_trash=self.trash_action)
+        self.references_action = self._action("Re&ferences", self.show_references,
+                                              tip="The paper's bibliography: add the papers it cites")
+        paper_menu.addAction(self.references_action)
         self.backup_action = self._action("&Back Up Now", self.back_up_now)
         self.restore_backup_action = self._action("Restore from Bac&kup…", self.restore_from_backup)
         file_menu.insertActions(quit_action, [self.backup_action, self.restore_backup_action])
@@ -392,6 +401,17 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
 
     # Writing ------------------------------------------------------------------------
 
+    def _title_of(self, paper_id: int) -> str:
+        try:
+            return self.library.paper(paper_id).title
+        except ReaderError:
+            return f"Paper {paper_id}"
+
+    def show_references(self) -> None:
+        tab = self.open_paper(self.table.current_paper_id())
+        if tab is not None:
+            tab.show_references()
+
     def write(self, fn, then=None, what: str = "The change") -> None:
         """Run ``fn`` on the write lane; show failures, then run ``then`` on the GUI thread."""
 
@@ -555,6 +575,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.import_job.cancel()
         self.online.job.cancel()
         self.body_indexer.cancel()
+        self.citation_graph.stop()
         self.runner.wait(15_000)
         super().closeEvent(event)
 
@@ -567,6 +588,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.import_job.cancel()
         self.online.job.cancel()
         self.body_indexer.cancel()
+        self.citation_graph.stop()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()
         if self._owns_render_client and self._render_client is not None:

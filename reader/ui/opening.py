@@ -185,6 +185,8 @@ class PaperOpening:
             tab.paper_id = paper_id
             tab.position_changed.connect(self._position_saver(paper_id, page if from_link else None))
             tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
+            tab.citations.paper_added.connect(lambda _new: (self.refresh(), self.citation_graph.start()))
+            tab.citations.index_ready.connect(self.citation_graph.start)  # its references are known now
             self.undo_group.addStack(tab.undo_stack)
             index = self.tabs.addTab(tab, _short(paper.title))
             self.tabs.setTabToolTip(index, paper.title)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from reader.library import PaperDetail, Status
 from reader.links import may_open
+from reader.ui.detail.citing import CitingLabel
 from reader.ui.detail.figures import FigureStrip
 from reader.ui.detail.notes import NotesEditor
 from reader.ui.detail.wrapping_edit import WrappingLineEdit
@@ -122,6 +123,8 @@ class DetailPane(QStackedWidget):
         self.links_label.linkActivated.connect(self._on_link)
         self.links_label.setWordWrap(True)
         layout.addWidget(self.links_label)
+        self.citing = CitingLabel()  # "Cited by 2 · cites 5 in your library" (issue 18)
+        layout.addWidget(self.citing)
 
         self.body_hit_label = QLabel()
         self.body_hit_label.setTextFormat(Qt.TextFormat.RichText)
@@ -236,6 +239,7 @@ class DetailPane(QStackedWidget):
         self.status_combo.setCurrentIndex(self.status_combo.findData(paper.status.value))
         self.open_button.setEnabled(bool(paper.pdf_path))
         self.links_label.setText(_links_html(paper))
+        self.citing.show_paper(paper.id)
         if not same_paper or paper.captions != self._shown_captions:
             self.figures.set_captions(paper.captions, self._home)
             self._shown_captions = paper.captions

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 MAX_RESTARTS_PER_MINUTE = 5
 # Seconds the render process may work on one request. The slowest real first page
 # takes 0.1 s; a page past this is hostile or broken, and every tab waits behind it.
-TIME_LIMITS = {"render": 6.0, "info": 6.0, "clip": 6.0, "open": 10.0, "find": 30.0}
+TIME_LIMITS = {"render": 6.0, "info": 6.0, "clip": 6.0, "open": 10.0, "find": 30.0, "citations": 30.0}
 WATCH_INTERVAL_MS = 250
 MIN_CACHE_BYTES = 16 * 1024 * 1024  # a screenful at 200% and a little more
 
@@ -55,6 +55,7 @@ class RenderClient(QObject):
     page_info_ready = Signal(int, int, object)  # doc_id, page, {"words": [...], "links": [...]}
     find_done = Signal(int, int, object)  # doc_id, search id, [(page, rect)]
     clip_done = Signal(int, object)  # request id, PNG bytes or None when it failed
+    citations_done = Signal(int, object)  # request id, citation index as a dict or None when it failed
     restarted = Signal()
 
     def __init__(self, parent: QObject | None = None, cache_budget: int | None = None) -> None:
@@ -71,6 +72,7 @@ class RenderClient(QObject):
         self._info_pages: dict[int, tuple[int, int]] = {}
         self._find_ids: dict[int, tuple[int, int]] = {}
         self._clip_ids: set[int] = set()
+        self._citation_ids: set[int] = set()
         self._restarts: list[float] = []
         self._running = False
         self.failed_renders = 0
@@ -234,6 +236,13 @@ class RenderClient(QObject):
         self._send_tracked(req_id, ("clip", req_id, doc_id, page, tuple(rect)))
         return req_id
 
+    def request_citations(self, doc_id: int) -> int:
+        """The paper's citation index (reader.pdf.citations); ``citations_done`` follows with the returned id."""
+        req_id = next(self._ids)
+        self._citation_ids.add(req_id)
+        self._send_tracked(req_id, ("citations", req_id, doc_id))
+        return req_id
+
     def crash_for_testing(self) -> None:
         """Make the child exit abruptly, as a segfault in MuPDF would."""
         self._send(("crash",))
@@ -300,6 +309,9 @@ class RenderClient(QObject):
         if kind == "clip" and token in self._clip_ids:
             self._clip_ids.discard(token)  # type: ignore[arg-type]
             return lambda: self.clip_done.emit(token, None)
+        if kind == "citations" and token in self._citation_ids:
+            self._citation_ids.discard(token)  # type: ignore[arg-type]
+            return lambda: self.citations_done.emit(token, None)
         return lambda: None  # already answered or forgotten
 
     def _pump(self) -> None:
@@ -394,6 +406,10 @@ class RenderClient(QObject):
                 self._requests.pop(req_id, None)
                 self._clip_ids.discard(req_id)
                 self.clip_done.emit(req_id, None)
+            elif req_id in self._citation_ids:
+                self._requests.pop(req_id, None)
+                self._citation_ids.discard(req_id)
+                self.citations_done.emit(req_id, None)
             elif req_id in self._info_pages:
                 self._requests.pop(req_id, None)
                 doc_id, page = self._info_pages.pop(req_id)
@@ -422,6 +438,12 @@ class RenderClient(QObject):
             if req_id in self._clip_ids:
                 self._clip_ids.discard(req_id)
                 self.clip_done.emit(req_id, png)
+        elif op == "cited":
+            _, req_id, payload = message
+            self._requests.pop(req_id, None)
+            if req_id in self._citation_ids:
+                self._citation_ids.discard(req_id)
+                self.citations_done.emit(req_id, payload)
         elif op == "found":
             _, req_id, hits = message
             self._requests.pop(req_id, None)

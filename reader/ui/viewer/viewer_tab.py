@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from reader.ui.viewer.citation_preview import CitationPreview
 from reader.ui.viewer.find_bar import FindBar
 from reader.ui.viewer.figure_preview import FigurePreview
 from reader.ui.viewer.mark_keys import MarkKeys
@@ -63,6 +64,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self.annotations: AnnotationController | None = None
         # a library paper's captions come from the library; another PDF's from set_captions
         self.figure_preview = FigurePreview(self, library, paper_id)
+        self.citations = CitationPreview(self, library, paper_id, runner)  # hovering "[12]" shows reference 12
         if library is not None and paper_id is not None:
             from reader.ui.annotations.controller import AnnotationController
             from reader.ui.viewer.figures_panel import FiguresPanel
@@ -73,6 +75,7 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.figures = FiguresPanel(library, paper_id, self)
             self.side.addTab(self.figures, "Figures")
             self.figures.figure_clicked.connect(self.show_figure)
+        self.references = None  # Paper → References: a window on the whole bibliography, made when asked for
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.document_details.connect(self._on_details)
@@ -264,6 +267,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         self._initial_page = self.current_page()
         self._initial_zoom = self.view.zoom_to_remember() if self._loaded else self._initial_zoom
         self._release()
+        self.citations.forget_index()
         self.pdf_path = Path(path)
         self._password = None
         self._open()
@@ -289,6 +293,17 @@ class ViewerTab(ViewerToolbar, QWidget):
         """Scroll to a figure or table (a CaptionRecord) and flash its region, or its caption if none."""
         if caption.page:
             self.go_to_page(caption.page - 1, flash_rect=caption.region or caption.bbox)
+
+    def show_references(self) -> None:
+        """Paper → References: the paper's whole bibliography in a window of its own, to add several."""
+        from reader.ui.viewer.references_panel import ReferencesWindow
+
+        if self.references is None:
+            self.references = ReferencesWindow(self.citations, self.title, self)
+        self.citations.ensure_index()
+        self.references.show()
+        self.references.raise_()
+        self.references.activateWindow()
 
     def current_page(self) -> int:
         return self.view.current_page() if self._loaded else self._initial_page
