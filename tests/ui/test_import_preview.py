@@ -76,7 +76,10 @@ def test_cancel_during_an_import_adds_nothing_of_the_file(open_window, qtbot, in
     job = ListImportJob(window.library, window.runner)
     finished = []
     job.finished.connect(lambda reports, cancelled: finished.append((reports, cancelled)))
-    job.progress.connect(lambda done, total, label: job.cancel())  # Cancel pressed at the first entry
+    from PySide6.QtCore import Qt
+
+    # Cancel pressed at the first entry: direct, so a fast import cannot finish before the click arrives
+    job.progress.connect(lambda done, total, label: job.cancel(), Qt.ConnectionType.DirectConnection)
     job.start([interop / "bibtex-with-truth" / "bbt__Import_error_with_character_in_BibTeX_field_name_2660.bib"])
     qtbot.waitUntil(lambda: bool(finished), timeout=60_000)
     (report,), cancelled = finished[0]
