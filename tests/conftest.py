@@ -65,6 +65,20 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    """No test reaches the internet: anything not sent to this machine goes to a proxy that refuses at once.
+
+    Tests of the online code serve recorded answers on 127.0.0.1, which the proxy leaves alone; a window
+    that fetches on its own (a paper added from a reference) then fails fast, as offline, instead of
+    asking arXiv or doi.org.
+    """
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+
+
 @pytest.fixture
 def library_home(tmp_path) -> Path:
     home = tmp_path / "library"

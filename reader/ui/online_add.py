@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -319,6 +319,23 @@ class OnlineAdding(QObject):
         self.dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog.show()  # not modal: the library stays usable while papers arrive
 
+    def fetch_in_background(self, paper_ids: Sequence[int]) -> None:
+        """Papers added from a reference: their details and PDF fetched now, without a dialog, when they
+        are marked to fetch; the status bar says how it went. Busy or offline, they stay marked for later."""
+        marked = self.window.library.fetch_later()
+        self._quiet_queue = getattr(self, "_quiet_queue", []) + [i for i in paper_ids if i in marked]
+        if self._quiet_queue and not self.job.running:  # several added at once go in one batch
+            QTimer.singleShot(0, self._start_quiet_fetch)
+
+    def _start_quiet_fetch(self) -> None:
+        wanted, self._quiet_queue = self._quiet_queue, []
+        if not wanted:
+            return
+        if self.job.running:  # the user started one meanwhile: these stay marked to fetch later
+            return
+        self._quiet = True
+        self.job.fetch(wanted)
+
     # Dropped links ----------------------------------------------------------------------
 
     def dropped_links(self, mime) -> list[str]:
@@ -331,7 +348,7 @@ class OnlineAdding(QObject):
             return links
         return identifiers_in(mime.text()) if mime.hasText() else []
 
-    def _job_finished(self, results: list, _cancelled: bool, _error: str) -> None:
+    def _job_finished(self, results: list, cancelled: bool, _error: str) -> None:
         window = self.window
         window.refresh()
         touched = [r.paper_id for r in results if r.paper_id is not None and r.status != FAILED]
@@ -341,6 +358,12 @@ class OnlineAdding(QObject):
             if getattr(tab, "paper_id", None) in touched:
                 tab.captions_changed()
         window.body_indexer.start()
+        if getattr(self, "_quiet", False):  # no dialog showed this batch: one line says how it went
+            self._quiet = False
+            text = results[0].line() if len(results) == 1 else summary(results, cancelled)
+            window.notify(f"Fetching cited papers: {text}", 10_000)
+        if getattr(self, "_quiet_queue", None):  # added while this batch ran
+            QTimer.singleShot(0, self._start_quiet_fetch)
 
 
 def identifiers_in(text: str) -> list[str]:

@@ -105,8 +105,8 @@ class PaperOpening:
             self.table.select_paper(paper_id)
             self.open_paper(paper_id)
             if paper.trashed:
-                self.statusBar().showMessage(f"“{_short(paper.title or path.stem)}” was in the Trash;"
-                                             " opening it brought it back to the library.", 8000)
+                self.notify(f"\u201c{_short(paper.title or path.stem)}\u201d was in the Trash;"
+                            " opening it brought it back to the library.")
             return
         self.open_unlisted(path)
 
@@ -185,7 +185,8 @@ class PaperOpening:
             tab.paper_id = paper_id
             tab.position_changed.connect(self._position_saver(paper_id, page if from_link else None))
             tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
-            tab.citations.paper_added.connect(lambda _new: (self.refresh(), self.citation_graph.start()))
+            tab.citations.paper_added.connect(lambda new: (self.refresh(), self.citation_graph.start(),
+                                                           self.online.fetch_in_background([new])))
             tab.citations.index_ready.connect(self.citation_graph.start)  # its references are known now
             self.undo_group.addStack(tab.undo_stack)
             index = self.tabs.addTab(tab, _short(paper.title))

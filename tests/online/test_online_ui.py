@@ -128,3 +128,25 @@ def test_esc_while_fetching_cancels_and_keeps_nothing_half_done(qtbot, window, h
     dialog = wait_done(qtbot, window)
     assert dialog.status.text() == "Nothing was done. Cancelled before the end."
     assert window.library.count() == 0 and not list(window.library.home.rglob("*.tmp"))
+
+
+def test_a_paper_added_from_a_reference_is_fetched_without_a_dialog(qtbot, window):
+    paper_id = window.library.add_paper(PaperFields(title="Membrane lateral structure", arxiv_id="1205.1001"))
+    window.library.mark_fetch_later(paper_id, "added from a reference")
+    window.online.fetch_in_background([paper_id])
+    qtbot.waitUntil(lambda: window.library.paper(paper_id).pdf_path != "", timeout=30_000)
+    qtbot.waitUntil(lambda: not window.online.job.running, timeout=30_000)
+    assert window.online.dialog is None  # the reader stays on the page; one line in the status bar
+    assert window.statusBar().currentMessage().startswith("Fetching cited papers: ")
+    assert paper_id not in window.library.fetch_later()
+
+
+def test_offline_a_paper_added_from_a_reference_stays_marked_to_fetch_later(qtbot, open_window):
+    window = open_window()  # the real client: the test's proxy refuses everything, as a machine offline would
+    paper_id = window.library.add_paper(PaperFields(title="Learning phrase representations", doi="10.3115/v1/D14-1179"))
+    window.library.mark_fetch_later(paper_id, "added from a reference")
+    window.online.fetch_in_background([paper_id])
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Fetching cited papers: "),
+                    timeout=60_000)
+    assert paper_id in window.library.fetch_later()
+    assert window.library.paper(paper_id).pdf_path == ""

@@ -10,8 +10,9 @@ The popup is a child of the page viewport, like the figure preview, but takes
 the mouse: it holds an **Add to reading list** button per entry. The pointer may
 travel from the marker into the popup; leaving both closes it. An added paper
 is built from the parsed entry (title, authors, year, venue, DOI, arXiv id),
-tagged "cited by: <this paper>" and "to fetch" (its metadata and PDF are to be
-fetched when a fetcher exists), with the citing sentence as its first note.
+tagged "cited by: <this paper>", with the citing sentence as its first note; one
+with a DOI or arXiv id is marked to fetch later, and the window fetches its
+details and PDF at once when the network is there (``reader.ui.online_add``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WIDTH = 440
-FETCH_TAG = "to fetch"
+FETCH_REASON = "added from a reference; its details and PDF are not fetched yet"
 _DISMISSING = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.Hide, QEvent.Type.Wheel)
 
 
@@ -253,6 +254,8 @@ class CitationPreview(QObject):
             for _entry, fields, note in made:
                 paper_id = library.add_paper(fields)
                 library.add_note(paper_id, note)
+                if fields.doi or fields.arxiv_id:
+                    library.mark_fetch_later(paper_id, FETCH_REASON)
                 ids.append(paper_id)
             return ids
 
@@ -326,13 +329,13 @@ class CitationPreview(QObject):
 
 
 def paper_from_entry(entry: Entry, citing: str, sentence: str = "", page: int | None = None):
-    """(PaperFields, first note) for a cited paper: tagged where it came from and "to fetch"."""
+    """(PaperFields, first note) for a cited paper: tagged where it came from."""
     from reader.library import PaperFields
 
     fields = PaperFields(
         title=entry.title or entry.text[:300], authors=tuple(entry.authors), year=_year(entry.year),
         venue=entry.venue, doi=entry.doi, arxiv_id=entry.arxiv_id,
-        url=f"https://doi.org/{entry.doi}" if entry.doi else "", tags=(cited_by_tag(citing), FETCH_TAG))
+        url=f"https://doi.org/{entry.doi}" if entry.doi else "", tags=(cited_by_tag(citing),))
     where = f"Cited on p. {page} of *{citing}*." if page and sentence else f"In the references of *{citing}*."
     note = (f"> {sentence}\n\n" if sentence else "") + where + f"\n\nThe reference as printed:\n\n> {entry.text}"
     return fields, note
