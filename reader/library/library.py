@@ -168,6 +168,7 @@ class Library:
             for leftover in (self.home / folder).glob(pattern):
                 self._remove_if_older_than_this_session(leftover)
         self._remove_uncommitted_pdfs()
+        self._remove_citation_indexes_of_gone_pdfs()
         with self._read() as conn:
             pending = conn.exec_driver_sql("SELECT paper_id, token FROM sidecar_pending").all()
         if not pending:
@@ -194,6 +195,20 @@ class Library:
             named_by_its_hash = len(pdf.stem) == 64 and all(c in "0123456789abcdef" for c in pdf.stem)
             if named_by_its_hash and f"{PDF_DIR}/{pdf.name}" not in named and not pdf.with_suffix(".json").exists():
                 self._remove_if_older_than_this_session(pdf)  # other names were put there by hand: check reports them
+
+    def _remove_citation_indexes_of_gone_pdfs(self) -> None:
+        """The citation index kept per PDF hash (``reader.pdf.citations.cache``) outlives its PDF when
+        the Trash is emptied or the PDF replaced; derived data, so it goes once no paper has that PDF."""
+        from reader.pdf.citations.cache import FOLDER
+
+        folder = self.home / FOLDER
+        if not folder.is_dir():
+            return
+        with self._read() as conn:
+            hashes = {row[0] for row in conn.exec_driver_sql("SELECT pdf_hash FROM paper WHERE pdf_hash != ''")}
+        for index in folder.glob("*.json"):
+            if index.stem not in hashes:
+                self._remove_if_older_than_this_session(index)
 
     def _remove_if_older_than_this_session(self, path: Path) -> None:
         try:

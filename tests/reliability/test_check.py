@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from reader.importers.pdf_files import import_pdfs
-from reader.library import AnnotationFields, Library
+from reader.library import AnnotationFields, Library, PaperFields
 from reader.library.check import check_library
 
 pytestmark = pytest.mark.timeout(90)
@@ -124,3 +124,19 @@ def test_the_next_open_removes_a_pdf_copied_in_by_an_add_that_never_committed(li
     assert restored_elsewhere.exists(), "a PDF with a sidecar is recoverable, never removed"
     with Library.open(library_home) as lib:
         assert lib.pdf_file(kept.paper_id).exists()
+
+
+def test_the_next_open_removes_citation_indexes_whose_pdf_is_gone(library_home, pdf_factory):
+    with Library.open(library_home) as lib:
+        kept = lib.add_pdf(pdf_factory("Kept Paper"), PaperFields(title="Kept Paper")).paper_id
+        emptied = lib.add_pdf(pdf_factory("Emptied Paper"), PaperFields(title="Emptied Paper")).paper_id
+        kept_hash, emptied_hash = lib.paper(kept).pdf_hash, lib.paper(emptied).pdf_hash
+        lib.trash([emptied])
+        lib.empty_trash()
+    folder = library_home / "citations"
+    folder.mkdir()
+    for pdf_hash in (kept_hash, emptied_hash):
+        (folder / f"{pdf_hash}.json").write_text("{}", encoding="utf-8")
+    with Library.open(library_home) as lib:
+        lib.heal()
+    assert sorted(p.stem for p in folder.iterdir()) == [kept_hash]
