@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # only a type: the window's first paint reads without SQLAlchemy
+    from sqlalchemy import Connection
 
 from reader.library.status import Status
 from reader.library.records import AnnotationRecord, CaptionRecord, FigureRow, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts

@@ -13,12 +13,16 @@ from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reader.library import Library, PaperQuery, PaperRow
+from reader.library import PaperQuery, PaperRow
+
+if TYPE_CHECKING:  # the façade's import waits for the first paint (reader.app)
+    from reader.library import Library
 
 
 class Column(IntEnum):
