@@ -77,23 +77,43 @@ def _first_paint(command: list[str], env: dict) -> tuple[float, float]:
     return float(parts[1]) - start, float(parts[3])
 
 
-def startup(home: Path, runs: int = 5) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """The app's first paint and the floor's (benchmarks/first_paint_floor.py), run in turn
-    (the order swapped every run) so both meet the same load on a shared machine."""
-    app_runs, floor_runs = [], []
+def probe_env() -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                READING_LIST_STARTUP_PROBE="1", PYTHONPATH=str(REPO))
     # An installed app has its bytecode compiled by pip; do not measure recompiling it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "reader")], env=env, check=False)
-    app = [sys.executable, "-m", "reader", "--library", str(home)]
-    floor = [sys.executable, str(REPO / "benchmarks" / "first_paint_floor.py"), str(home)]
-    _first_paint(floor, env)  # warm the disk cache for both
+    return env
+
+
+def app_command(home: Path) -> list[str]:
+    return [sys.executable, "-m", "reader", "--library", str(home)]
+
+
+def floor_command(home: Path) -> list[str]:
+    return [sys.executable, str(REPO / "benchmarks" / "first_paint_floor.py"), str(home)]
+
+
+def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, float]]]:
+    """First paint of each command, ``runs`` times, in turn (the order rotated every run) so
+    all meet the same load on a shared machine; each run starts without saved window state."""
+    env = probe_env()
+    names = list(commands)
+    for name in names:  # warm the disk cache
+        _first_paint(commands[name], env)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for run in range(runs):
-        for which in ((app, floor) if run % 2 == 0 else (floor, app)):
-            (home / "window-state.ini").unlink(missing_ok=True)
-            (app_runs if which is app else floor_runs).append(_first_paint(which, env))
-    return app_runs, floor_runs
+        for name in names[run % len(names):] + names[:run % len(names)]:
+            for command_home in {Path(a) for a in commands[name] if Path(a).is_dir()}:
+                (command_home / "window-state.ini").unlink(missing_ok=True)
+            results[name].append(_first_paint(commands[name], env))
+    return results
+
+
+def startup(home: Path, runs: int = 5) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """The app's first paint and the floor's (benchmarks/first_paint_floor.py), run in turn."""
+    results = interleaved({"app": app_command(home), "floor": floor_command(home)}, runs)
+    return results["app"], results["floor"]
 
 
 def search_latency(home: Path) -> list[float]:
