@@ -172,6 +172,8 @@ def serve(conn: Connection) -> None:
                 doc = docs.pop(message[1], None)
                 if doc is not None:
                     doc.close()
+                if not docs:  # the last tab closed: MuPDF's cache of fonts and images goes too
+                    render.empty_store()
             elif op == "crash":  # lets tests and benchmarks exercise recovery
                 os._exit(3)
             elif op == "stop":
@@ -293,6 +295,13 @@ class RenderProcess:
             self.send(("warm", self.segments.to_warm))
             self.segments.to_warm = []
         return True
+
+    def trim_segments(self, keep_free_bytes: int | None = None) -> None:
+        """Let go of the segments no page needs now (see :meth:`SegmentPool.trim`), here and in the child."""
+        self.segments.trim(keep_free_bytes)
+        if self.segments.retired and self._conn is not None:
+            self.send(("forget", self.segments.retired))
+            self.segments.retired = []
 
     def stop(self, timeout: float = 2.0) -> None:
         """Ask the child to exit, then make sure it has; the segments are unlinked too."""

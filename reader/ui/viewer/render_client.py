@@ -197,6 +197,13 @@ class RenderClient(QObject):
         self._queue.discard_document(doc_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
+        self._trim_segments()
+        QTimer.singleShot(0, self, self._trim_segments)  # once the closed tab's last pixmaps are gone too
+
+    def _trim_segments(self) -> None:
+        """With no document open, every segment goes back; else those beyond the pool's own limit."""
+        if self._running:
+            self._process.trim_segments(None if self._docs else 0)
 
     def document_info(self, doc_id: int) -> dict[str, Any] | None:
         return self._infos.get(doc_id)
