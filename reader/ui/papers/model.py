@@ -92,7 +92,7 @@ class PaperTableModel(QAbstractTableModel):
             # and they are the first pages, which a count and then a page would each walk again.
             first = self._library.query_ids(self._query, offset=0, limit=FIRST_COUNT)
             self._count = len(first)
-            for number in range(0, -(-len(first) // PAGE)):
+            for number in range(-(-len(first) // PAGE)):
                 page = first[number * PAGE:(number + 1) * PAGE]
                 if len(page) == PAGE or len(first) < FIRST_COUNT:  # a short page is the end, only when it is
                     self._pages[number] = page
