@@ -33,7 +33,7 @@ from PySide6.QtGui import QImage
 from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, buffer_bytes
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
-from reader.pdf.segments import SMALL_RENDER, Segment, shared_memory_room
+from reader.pdf.segments import REST_FREE_BYTES, SMALL_RENDER, Segment, shared_memory_room
 from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
 
 log = logging.getLogger(__name__)
@@ -201,9 +201,9 @@ class RenderClient(QObject):
         QTimer.singleShot(0, self, self._trim_segments)  # once the closed tab's last pixmaps are gone too
 
     def _trim_segments(self) -> None:
-        """With no document open, every segment goes back; else those beyond the pool's own limit."""
+        """With no document open, all but a page or two goes back; else what is beyond the pool's own limit."""
         if self._running:
-            self._process.trim_segments(None if self._docs else 0)
+            self._process.trim_segments(None if self._docs else REST_FREE_BYTES)
 
     def document_info(self, doc_id: int) -> dict[str, Any] | None:
         return self._infos.get(doc_id)
