@@ -8,13 +8,14 @@ reads. :class:`DeferredLibrary` answers those through the same SQL
 the façade when asked (after the first paint), or at once for anything else.
 
 It only takes the quick path for a library that needs nothing done at open: one
-that exists, has the current schema, is in WAL mode and whose header and schema
-read. A new, older, newer or damaged one is opened by the façade at once, before
+that exists in a writable folder, has the current schema, is in WAL mode and whose
+header and schema read. A new, older, newer or damaged one is opened by the façade at once, before
 the window, exactly as without this module.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -125,7 +126,8 @@ class DeferredLibrary:
     def open(cls, home: Path | str) -> DeferredLibrary:
         """Open for the quick path when the library allows it, else open the façade now (raising what it raises)."""
         deferred = cls(home)
-        if quick_path_possible(deferred.home) and (deferred.home / "pdfs").is_dir():
+        ready = (deferred.home / "pdfs").is_dir() and os.access(deferred.home, os.W_OK)  # else the façade says why
+        if ready and quick_path_possible(deferred.home):
             lock = LibraryLock(deferred.home)
             lock.acquire()  # LibraryLockedError, as the façade would raise
             deferred._lock = lock
