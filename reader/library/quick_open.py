@@ -176,7 +176,7 @@ class DeferredLibrary:
 
     # The quick reads: the façade's once it is open, else the same SQL over sqlite3 ------
 
-    def _read(self) -> _PlainConnection:
+    def _quick_connection(self) -> _PlainConnection:
         conn = getattr(self._connections, "conn", None)
         if conn is None:
             conn = _PlainConnection(self.db_path)
@@ -198,21 +198,21 @@ class DeferredLibrary:
             return self._library.query_ids(query, offset, limit)
         from reader.library import queries
 
-        return queries.paper_ids(self._read(), query, offset, limit)
+        return queries.paper_ids(self._quick_connection(), query, offset, limit)
 
     def count(self, query: PaperQuery = EVERY_PAPER, at_most: int | None = None) -> int:
         if self._library is not None:
             return self._library.count(query, at_most)
         from reader.library import queries
 
-        return queries.count(self._read(), query, at_most)
+        return queries.count(self._quick_connection(), query, at_most)
 
     def paper_rows(self, ids: Sequence[int]) -> list[PaperRow]:
         if self._library is not None:
             return self._library.paper_rows(ids)
         from reader.library import queries
 
-        return queries.paper_rows(self._read(), ids)
+        return queries.paper_rows(self._quick_connection(), ids)
 
     def paper(self, paper_id: int) -> PaperDetail:
         if self._library is not None:
@@ -220,7 +220,7 @@ class DeferredLibrary:
         from reader.errors import NotFoundError
         from reader.library import queries
 
-        detail = queries.paper_detail(self._read(), paper_id)
+        detail = queries.paper_detail(self._quick_connection(), paper_id)
         if detail is None:
             raise NotFoundError(f"There is no paper with id {paper_id}.")
         return detail
@@ -230,7 +230,7 @@ class DeferredLibrary:
             return self._library.tag_counts()
         from reader.library import queries
 
-        return queries.tag_counts(self._read())
+        return queries.tag_counts(self._quick_connection())
 
     def tag_names(self) -> list[str]:
         return [t.name for t in self.tag_counts()]
@@ -240,14 +240,14 @@ class DeferredLibrary:
             return self._library.view_counts()
         from reader.library import queries
 
-        return queries.view_counts(self._read())
+        return queries.view_counts(self._quick_connection())
 
     def has_page_text(self) -> bool:
         if self._library is not None:
             return self._library.has_page_text()
         from reader.library import fulltext
 
-        return fulltext.any_page_text(self._read())
+        return fulltext.any_page_text(self._quick_connection())
 
     def body_hits(self, paper_ids: Sequence[int], text: str) -> dict:
         if self._library is not None:
