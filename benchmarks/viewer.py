@@ -193,7 +193,8 @@ def memory_of_the_app(long_pdf: Path, others: list[Path]) -> None:
           f"{f['ui-pss-after-second-close']:.0f} MB after a second round")
     print(f"  render process: {f['render-pss-before']:.0f} MB before, {f['render-pss-reading']:.0f} MB reading,"
           f" {f['render-pss-after-close']:.0f} MB after closing (+{f['render-pss-after-close'] - f['render-pss-before']:.0f}"
-          f" MB), {f['render-pss-after-second-close']:.0f} MB after a second round; page cache"
+          f" MB), {f['render-pss-idle']:.0f} MB once idle, {f['render-pss-after-second-close']:.0f} MB after a second"
+          " round; page cache"
           f" {f['cache-mb']:.0f} MB")
 
 

@@ -8,7 +8,8 @@ client started and warmed, start-up objects frozen), then:
 1. PSS of the UI process (and of the render process) before any tab is opened;
 2. the PDFs given are opened as tabs, the first one (300 pages) scrolled to its end
    at the speed of a fast reader; PSS of both (target: UI process at most 150 MB);
-3. every tab closed; PSS of both again (target: within 20 MB of 1);
+3. every tab closed; PSS of both again (target: within 20 MB of 1), and of the render
+   process once it has been idle long enough to empty MuPDF's store;
 4. 2 and 3 once more: memory that stays after the first round and not the second is
    what a first use costs once (code paged in, fonts), not a leak.
 
@@ -27,6 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from reader.pdf.render_process import STORE_IDLE_S
 from viewer import pump, rss_mb  # this folder is first on sys.path when run as a script
 
 
@@ -68,6 +70,8 @@ def read_and_close(app, client, paths: list[Path]) -> dict[str, float]:
     settle(app)
     out["ui-pss-after-close"] = rss_mb(os.getpid(), "Pss")
     out["render-pss-after-close"] = rss_mb(client.pid, "Pss") if client.pid else float("nan")
+    pump(app, lambda: False, timeout=STORE_IDLE_S + 1)  # the render process empties MuPDF's store when idle
+    out["render-pss-idle"] = rss_mb(client.pid, "Pss") if client.pid else float("nan")
     return out
 
 

@@ -185,7 +185,10 @@ def _rect(rect: pymupdf.Rect, page: pymupdf.Page) -> Rect:
 
 def empty_store() -> None:
     """Drop MuPDF's cache of decoded fonts and images: nothing open needs them any more."""
+    from reader.pdf.limits import release_free_heap
+
     pymupdf.TOOLS.store_shrink(100)
+    release_free_heap()
 
 
 def page_text_and_links(doc: pymupdf.Document, number: int) -> dict[str, Any]:
