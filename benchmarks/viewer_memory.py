@@ -28,8 +28,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reader.pdf.render_process import STORE_IDLE_S
 from viewer import pump, rss_mb  # this folder is first on sys.path when run as a script
+
+from reader.pdf.render_process import STORE_IDLE_S
 
 
 def settle(app) -> None:
