@@ -175,8 +175,12 @@ def run_gui(argv: list[str]) -> int:
 VERIFY_AFTER_MS = 3000  # the full page check reads the whole database: not while the window settles
 
 
+UNPAINTED_AFTER_MS = 3000  # a window started minimised or on a hidden desktop may not paint for long
+
+
 def after_first_paint(window, then) -> None:
-    """Run ``then`` once, as soon as any part of ``window`` has painted for the first time.
+    """Run ``then`` once, as soon as any part of ``window`` has painted for the first time
+    (or after UNPAINTED_AFTER_MS if it has not).
 
     An application-wide event filter sees the first paint event of the window's widgets;
     ``then`` is queued behind it, so it runs once that paint is on screen.
@@ -185,14 +189,22 @@ def after_first_paint(window, then) -> None:
     from PySide6.QtWidgets import QApplication, QWidget
 
     class FirstPaint(QObject):
+        done = False
+
         def eventFilter(self, watched, event):  # noqa: N802
             if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is window:
                 QApplication.instance().removeEventFilter(self)
-                QTimer.singleShot(0, window, then)
+                QTimer.singleShot(0, window, self.run)
             return False
+
+        def run(self) -> None:
+            if not self.done:
+                self.done = True
+                then()
 
     watcher = FirstPaint(window)
     QApplication.instance().installEventFilter(watcher)
+    QTimer.singleShot(UNPAINTED_AFTER_MS, watcher, watcher.run)
 
 
 def _start_deferred_work(window, library) -> None:

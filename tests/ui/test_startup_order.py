@@ -55,3 +55,20 @@ def test_after_the_first_paint_the_library_opens_and_the_window_works_as_before(
         window.close()
         window.shutdown()
         library.close()
+
+
+def test_a_window_that_never_paints_still_gets_its_library_opened(filled_home, qtbot, monkeypatch):
+    import reader.app
+    from reader.library.quick_open import DeferredLibrary
+    from reader.ui.main_window import MainWindow
+
+    monkeypatch.setattr(reader.app, "UNPAINTED_AFTER_MS", 200)
+    library = DeferredLibrary.open(filled_home)
+    window = MainWindow(library)  # never shown: started minimised, say
+    try:
+        reader.app.after_first_paint(window, lambda: reader.app._start_deferred_work(window, library))
+        qtbot.waitUntil(lambda: library.is_open, timeout=20_000)
+    finally:
+        window.shutdown()
+        window.deleteLater()
+        library.close()
