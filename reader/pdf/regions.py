@@ -236,9 +236,9 @@ class PageRegions:
         for g in frames:
             if (g[2] - g[0]) * (g[3] - g[1]) <= least:
                 continue
-            across = (g[2] if g[2] < x1 else x1) - (g[0] if g[0] > x0 else x0)
-            down = (g[3] if g[3] < y1 else y1) - (g[1] if g[1] > y0 else y0)
-            if (across if across > 0.0 else 0.0) * (down if down > 0.0 else 0.0) > least:
+            across = (g[2] if g[2] < x1 else x1) - (g[0] if g[0] > x0 else x0)  # noqa: FURB136 - no calls
+            down = (g[3] if g[3] < y1 else y1) - (g[1] if g[1] > y0 else y0)  # noqa: FURB136 - no calls
+            if (across if across > 0.0 else 0.0) * (down if down > 0.0 else 0.0) > least:  # noqa: FURB136
                 return True
         return False
 
