@@ -9,9 +9,13 @@ Start-up, in order:
 4. If a window is already running on this library, the files and links are handed
    to it (it comes to the front) and this process exits.
 5. The library folder is opened (lock, migrations). A read-only folder or a newer
-   schema ends here with a clear message.
-6. The render process is started, so its start-up is hidden behind the window build.
-7. The main window is built and shown; PyMuPDF is not imported before it paints.
+   schema ends here with a clear message. A library that needs nothing done is read
+   with the ``sqlite3`` module alone until the window has painted
+   (reader.library.quick_open): the façade brings SQLAlchemy, a quarter of a second.
+6. The main window is built and shown; PyMuPDF is not imported before it paints.
+7. After the first paint (:func:`after_first_paint`): the façade is opened off the GUI
+   thread, the render process is started, and the full integrity check runs a little
+   later, so none of them competes with the first paint for the two cores.
 """
 
 from __future__ import annotations
@@ -111,7 +115,7 @@ def run_gui(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from reader.errors import LibraryError
-    from reader.library import Library
+    from reader.library.quick_open import DeferredLibrary
     from reader.paths import library_home
     from reader.ui.main_window import MainWindow
     from reader.ui.resources import app_icon
@@ -123,11 +127,9 @@ def run_gui(argv: list[str]) -> int:
     app.setDesktopFileName("io.github.readinglist.ReadingList")
     app.setWindowIcon(app_icon())
 
+    from reader.desktop import launcher_arguments
     from reader.ui.errors import install_error_dialog
     from reader.ui.single_instance import SingleInstance
-    from reader.ui.viewer.render_client import RenderClient
-
-    from reader.desktop import launcher_arguments
 
     args.files = launcher_arguments(args.files)
     home = library_home(args.library)
@@ -137,18 +139,17 @@ def run_gui(argv: list[str]) -> int:
     if not instance.listen() and instance.forward(args.files):  # lost a start-up race
         return 0
     try:
-        library = Library.open(home)
+        library = DeferredLibrary.open(home)
     except LibraryError as exc:
         log.warning("cannot open library: %s", exc)
         QMessageBox.critical(None, "Reading List", str(exc))
         instance.close()
         return 1
 
-    render_client = RenderClient(app)
-    render_client.start()
-    window = MainWindow(library, log_file=log_file, render_client=render_client)
+    window = MainWindow(library, log_file=log_file)  # its render process starts after the first paint
     install_error_dialog(window, log_file)
     _quit_on_termination(app, window)
+    after_first_paint(window, lambda: _start_deferred_work(window, library))
     window.show()
     QTimer.singleShot(FREEZE_AFTER_MS, freeze_startup_objects)
     if os.environ.get("READING_LIST_STARTUP_PROBE"):
@@ -160,17 +161,67 @@ def run_gui(argv: list[str]) -> int:
 
     app.installEventFilter(FileOpenEvents(window.receive_arguments, window))
     window.receive_arguments(args.files, raise_window=False)
-    window.verify_library()
     try:
         status = app.exec()
     finally:
         window.shutdown()
-        render_client.shutdown()
         library.close()
         instance.close()
     if window.restore_on_exit is not None:
         _restore_and_restart(home, window.restore_on_exit, argv)
     return status
+
+
+VERIFY_AFTER_MS = 3000  # the full page check reads the whole database: not while the window settles
+
+
+UNPAINTED_AFTER_MS = 3000  # a window started minimised or on a hidden desktop may not paint for long
+
+
+def after_first_paint(window, then) -> None:
+    """Run ``then`` once, as soon as any part of ``window`` has painted for the first time
+    (or after UNPAINTED_AFTER_MS if it has not).
+
+    An application-wide event filter sees the first paint event of the window's widgets;
+    ``then`` is queued behind it, so it runs once that paint is on screen.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    class FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is window:
+                QApplication.instance().removeEventFilter(self)
+                QTimer.singleShot(0, window, self.run)
+            return False
+
+        def run(self) -> None:
+            if not self.done:
+                self.done = True
+                then()
+
+    watcher = FirstPaint(window)
+    QApplication.instance().installEventFilter(watcher)
+    QTimer.singleShot(UNPAINTED_AFTER_MS, watcher, watcher.run)
+
+
+def _start_deferred_work(window, library) -> None:
+    """What start-up leaves until the window has painted: the library's façade (opened on the
+    work lane, so SQLAlchemy's import does not freeze the window), the render process, and,
+    a few seconds on, the full integrity check."""
+    from PySide6.QtCore import QTimer
+
+    def opened(_library) -> None:
+        QTimer.singleShot(VERIFY_AFTER_MS, window, window.verify_library)
+
+    def failed(exc: BaseException) -> None:  # the quick checks passed, so this is rare: say it as any error
+        log.error("opening the library after the first paint failed: %s", exc)
+        window.warn("Reading List", f"The library could not be opened: {exc}")
+
+    window.runner.run(library.open_fully, opened, failed, lane="work")
+    window.render_client()
 
 
 def _quit_on_termination(app, window) -> None:
@@ -248,8 +299,9 @@ def _report_first_paint(window) -> None:
     def report() -> None:
         window.repaint()
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"first-paint-epoch {time.time():.6f} peak-rss-mb {rss_mb:.1f} rows {window.model.rowCount()}",
-              flush=True)
+        started = "sqlalchemy" in sys.modules, window._render_client is not None, "pymupdf" in sys.modules
+        print(f"first-paint-epoch {time.time():.6f} peak-rss-mb {rss_mb:.1f} rows {window.model.rowCount()}"
+              f" sqlalchemy {started[0]:d} render-process {started[1]:d} pymupdf {started[2]:d}", flush=True)
         QApplication.quit()
 
     QTimer.singleShot(0, report)

@@ -15,8 +15,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # only a type: the window's first paint reads without SQLAlchemy
+    from sqlalchemy import Connection
 
 PAGE_BITS = 16  # a page's row id is paper_id << 16 | page
 MIN_TEXT_CHARS = 20  # less than this in a whole PDF is a scan without a text layer (as extraction says)

@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # only a type: the window's first paint reads without SQLAlchemy
+    from sqlalchemy import Connection
 
 from reader.library.status import Status
 from reader.library.records import AnnotationRecord, CaptionRecord, FigureRow, NoteRecord, PaperDetail, PaperQuery, PaperRow, TagCount, ViewCounts
@@ -188,6 +190,15 @@ def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery, match:
     # would re-run the FTS match once per id (38 s instead of 13 ms at 100k papers).
     key = "+f.rowid" if fts else "p.id"
     for tag in ([query.tag] if query.tag else []) + list(parsed.tags):
+        if fts and any(ch.isalnum() for ch in tag):
+            # The tag's own words in the indexed tags column let FTS5 narrow the match itself; only
+            # those papers are then looked up in paper_tag, one key each. Building the whole id set
+            # of a large tag costs more than the text search (8 ms for 10,000 papers).
+            where.append("EXISTS (SELECT 1 FROM paper_tag pt WHERE pt.paper_id = f.rowid AND pt.tag_id IN"
+                         " (SELECT id FROM tag WHERE name = ? COLLATE NOCASE))")
+            where.append("paper_fts MATCH ?")
+            params += [tag, _tags_phrase(tag)]
+            continue
         where.append(f"{key} IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id"
                      " WHERE t.name = ? COLLATE NOCASE)")
         params.append(tag)
@@ -199,6 +210,12 @@ def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery, match:
         where.append("paper_fts MATCH ?")
         params.append(match or parsed.fts)
     return where, params
+
+
+def _tags_phrase(tag: str) -> str:
+    """An FTS5 query for the tag's words, in order, in the tags column (which holds every tag's
+    name, so a paper with the tag always matches); quoted, so nothing in a name is syntax."""
+    return '{tags} : "' + tag.replace('"', '""') + '"'
 
 
 def _trash_in_use(conn: Connection) -> bool:

@@ -19,9 +19,10 @@ import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # only a type: the window's first paint reads without SQLAlchemy
+    from sqlalchemy import Connection
 
 from reader.atomic import write_bytes
 

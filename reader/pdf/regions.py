@@ -226,12 +226,21 @@ class PageRegions:
         self.content = [(r, g) for r, g in marks if r[3] > top and r[1] < bottom]  # margins hold page furniture
 
     def _boxed(self, line: Line, frames: list[Rect]) -> bool:
-        """Inside a drawn box: a table cell, a framed panel, a plot's axes."""
-        area = line.width * line.height
-        return any(
-            _area(g) > 0.6 * area and _overlap(g[0], g[2], line.x0, line.x1) * _overlap(g[1], g[3], line.y0, line.y1) > 0.6 * area
-            for g in frames
-        )
+        """Inside a drawn box: a table cell, a framed panel, a plot's axes.
+
+        Every line of a page against every frame on it: the overlaps are worked out
+        inline (as :func:`_overlap` does) because the calls cost more than the sums.
+        """
+        least = 0.6 * line.width * line.height
+        x0, y0, x1, y1 = line.x0, line.y0, line.x1, line.y1
+        for g in frames:
+            if (g[2] - g[0]) * (g[3] - g[1]) <= least:
+                continue
+            across = (g[2] if g[2] < x1 else x1) - (g[0] if g[0] > x0 else x0)  # noqa: FURB136 - no calls
+            down = (g[3] if g[3] < y1 else y1) - (g[1] if g[1] > y0 else y0)  # noqa: FURB136 - no calls
+            if (across if across > 0.0 else 0.0) * (down if down > 0.0 else 0.0) > least:  # noqa: FURB136
+                return True
+        return False
 
     def _rows(self, lines: list[Line]) -> list[list[Line]]:
         """Body-size pieces set on one baseline close together: a printed line broken up by maths."""

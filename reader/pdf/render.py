@@ -183,6 +183,14 @@ def _rect(rect: pymupdf.Rect, page: pymupdf.Page) -> Rect:
     return (rect.x0, rect.y0, rect.x1, rect.y1)
 
 
+def empty_store() -> None:
+    """Drop MuPDF's cache of decoded fonts and images: nothing open needs them any more."""
+    from reader.pdf.limits import release_free_heap
+
+    pymupdf.TOOLS.store_shrink(100)
+    release_free_heap()
+
+
 def page_text_and_links(doc: pymupdf.Document, number: int) -> dict[str, Any]:
     """Words (in content order) and links of one page, in displayed page coordinates."""
     page = doc[number]

@@ -48,6 +48,7 @@ from reader.pdf.segments import Segment, SegmentPool
 MAX_IN_FLIGHT = 2
 WARM_CHUNK = 1 << 20  # bytes of a spare segment touched between two looks at the pipe (about 0.6 ms here)
 DETAILS_WAIT = 0.05  # s the server waits for a document's first render request before reading the rest
+STORE_IDLE_S = 5.0  # s without any document open before MuPDF's store is emptied
 
 
 def serve(conn: Connection) -> None:
@@ -67,6 +68,7 @@ def serve(conn: Connection) -> None:
     segments: dict[str, SharedMemory] = {}
     undetailed: dict[int, float] = {}  # doc_id -> when to read its details even if no render came
     to_warm: list[list] = []  # [segment name, bytes touched so far]: spares to touch while nothing else waits
+    idle_since: list[float] = []  # when the last document closed, until one opens or the store is emptied
 
     def send_details(doc_id: int) -> None:
         if undetailed.pop(doc_id, None) is not None and doc_id in docs:
@@ -101,6 +103,12 @@ def serve(conn: Connection) -> None:
                 if not conn.poll(wait):
                     send_details(min(undetailed, key=undetailed.__getitem__))
                     continue
+            if idle_since and not conn.poll(max(0.0, idle_since[0] + STORE_IDLE_S - time.monotonic())):
+                # No document for a while: MuPDF's cache of fonts and images goes. Not at once, as a
+                # tab closed and another opened would then load its fonts again (40 ms on one paper).
+                idle_since.clear()
+                render.empty_store()
+                continue
             message = conn.recv()
         except (EOFError, OSError):
             break
@@ -140,6 +148,7 @@ def serve(conn: Connection) -> None:
                 old = docs.pop(doc_id, None)
                 if old is not None:
                     old.close()
+                idle_since.clear()
                 try:
                     doc, info = render.open_document_quickly(path, password, first[0] if first else 0)
                 except PdfPasswordError as exc:
@@ -182,6 +191,8 @@ def serve(conn: Connection) -> None:
                 doc = docs.pop(message[1], None)
                 if doc is not None:
                     doc.close()
+                if not docs:
+                    idle_since[:] = [time.monotonic()]
             elif op == "crash":  # lets tests and benchmarks exercise recovery
                 os._exit(3)
             elif op == "stop":
@@ -303,6 +314,13 @@ class RenderProcess:
             self.send(("warm", self.segments.to_warm))
             self.segments.to_warm = []
         return True
+
+    def trim_segments(self, keep_free_bytes: int | None = None) -> None:
+        """Let go of the segments no page needs now (see :meth:`SegmentPool.trim`), here and in the child."""
+        self.segments.trim(keep_free_bytes)
+        if self.segments.retired and self._conn is not None:
+            self.send(("forget", self.segments.retired))
+            self.segments.retired = []
 
     def stop(self, timeout: float = 2.0) -> None:
         """Ask the child to exit, then make sure it has; the segments are unlinked too."""

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from multiprocessing.shared_memory import SharedMemory
 
 SMALL_RENDER = 1 << 20  # bytes: renders up to this size share segments of exactly this size
-KEEP_FREE_BYTES = 48 << 20  # about six pages at 200% kept ready for the next renders
+KEEP_FREE_BYTES = 32 << 20  # about four pages at 200% kept ready for the next renders
+REST_FREE_BYTES = 8 << 20  # with no document open: a page at 100%, so the next one opens on warm memory
 LARGEST_WASTE = 1.5  # a free segment up to half again larger than asked for is reused
 _ROUND = 1 << 18  # sizes are rounded up to 256 KiB, so pages of one zoom share segments
 
@@ -133,6 +134,20 @@ class SegmentPool:
         for _view, segment in self._lent:
             _abandon(segment.shm)
         self._free, self._lent = [], []
+
+    def trim(self, keep_free_bytes: int | None = None) -> None:
+        """Take back the segments no image shows any more and close the free ones beyond
+        ``keep_free_bytes`` (the pool's own limit by default; REST_FREE_BYTES when no document is open).
+
+        Segments are otherwise taken back only when the next render asks for one, so
+        after the last tab closes the pages it showed would stay mapped.
+        """
+        self._reclaim()
+        limit = self.keep_free_bytes if keep_free_bytes is None else keep_free_bytes
+        while self._free and self.free_bytes > limit:
+            oldest = self._free.pop(0)
+            self.retired.append(oldest.name)
+            _close(oldest.shm)
 
     @property
     def free_bytes(self) -> int:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pymupdf
 
@@ -46,6 +47,7 @@ _LIGATURES = {
     "\t": " ",
 }
 _LIG_RE = re.compile("|".join(map(re.escape, _LIGATURES)))
+_LIG_TABLE = str.maketrans(_LIGATURES)  # the same replacements as _LIG_RE, in one pass
 GAP_FONT = "(gap)"
 # Side-by-side captions (two minipages) must stay two lines.
 _CAPTION_START = re.compile(r"(?:Figure|Fig\.|FIGURE|FIG\.|Table|TABLE)\s*[A-Z]?\d")
@@ -72,18 +74,24 @@ def _compose(match: re.Match) -> str:
 
 
 def normalise(text: str) -> str:
-    """Ligatures expanded, TeX accents composed, odd spaces made plain, whitespace collapsed."""
-    text = _LIG_RE.sub(lambda m: _LIGATURES[m.group(0)], text)
-    if any(ch in text for ch in _SPACING_ACCENTS):
-        text = _ACCENT_RE.sub(_compose, text)
-    return _WS_RE.sub(" ", text).strip()
+    """Ligatures expanded, TeX accents composed, odd spaces made plain, whitespace collapsed.
+
+    ``str.split()`` and the regex ``\\s`` know the same whitespace (Python's ``str.isspace``),
+    so splitting and joining collapses it as ``_WS_RE`` would, several times faster.
+    """
+    if not text.isascii():  # ligatures, odd spaces and spacing accents are all beyond ASCII
+        text = text.translate(_LIG_TABLE)
+        if any(ch in text for ch in _SPACING_ACCENTS):
+            text = _ACCENT_RE.sub(_compose, text)
+    return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)  # a paper has a few dozen fonts; asked for every span, many times over
 def font_is_bold(font: str, flags: int) -> bool:
     return bool(flags & 16) or bool(_BOLD_NAME.search(font))
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     text: str
     font: str
@@ -199,7 +207,8 @@ def read_page(page: pymupdf.Page) -> PageContent:
                 if s["text"]
             ]
             if spans and "".join(s.text for s in spans).strip():
-                main = max(raw["spans"], key=lambda s: len(s["text"].strip()))
+                raw_spans = raw["spans"]
+                main = raw_spans[0] if len(raw_spans) == 1 else max(raw_spans, key=lambda s: len(s["text"].strip()))
                 pieces.append((tuple(raw["bbox"]), spans, main["origin"][1]))
         pieces.sort(key=lambda p: (round(p[2]), p[0][0]))
         merged: list[list] = []

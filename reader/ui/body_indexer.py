@@ -9,15 +9,17 @@ are stored.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from reader.importers.body_index import index_pending
-from reader.importers.extraction_pool import ExtractionPool
-from reader.library import Library
 from reader.library.fulltext import IndexProgress
 from reader.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the importers bring the façade, whose import waits for the first paint (reader.app)
+    from reader.importers.extraction_pool import ExtractionPool
+    from reader.library import Library
 
 START_DELAY_MS = 1500  # after the window is up, so start-up itself does no extra work
 
@@ -49,6 +51,8 @@ class BodyIndexer(QObject):
             return
         self.running = True
         self._again = False
+
+        from reader.importers.body_index import index_pending
 
         def work() -> int:
             if self._library.index_progress().remaining == 0:

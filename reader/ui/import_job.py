@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from reader.importers.extraction_pool import ExtractionPool
-from reader.importers.pdf_files import ImportOutcome, import_pdfs
-from reader.library import Library
 from reader.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the importers bring the façade, whose import waits for the first paint (reader.app)
+    from reader.importers.extraction_pool import ExtractionPool
+    from reader.importers.pdf_files import ImportOutcome
+    from reader.library import Library
 
 
 class ImportJob(QObject):
@@ -33,6 +36,8 @@ class ImportJob(QObject):
         self.running = True
         self._cancel.clear()
 
+        from reader.importers.pdf_files import import_pdfs
+
         def work() -> list[ImportOutcome]:
             return import_pdfs(self._library, paths, tags=tags, extractor=self._pool.extract,
                                thumbnailer=self._pool.thumbnails, annotation_reader=self._pool.annotations,
@@ -50,6 +55,8 @@ class ImportJob(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False
+        from reader.importers.pdf_files import ImportOutcome
+
         self.finished.emit([ImportOutcome(Path("?"), error=str(exc))], False)
 
 

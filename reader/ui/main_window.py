@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.errors import ReaderError
 from reader.importers.extraction_pool import ExtractionPool
-from reader.library import Library, PaperQuery, Status
+from reader.library import PaperQuery, Status
 from reader.ui import commands, tab_session, window_state
 from reader.ui.body_indexer import BodyIndexer, IndexProgressView
 from reader.ui.citation_graph import CitationGraphKeeper
@@ -42,6 +43,9 @@ from reader.ui.shortcuts import distinct
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
 from reader.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:  # the façade's import waits for the first paint (reader.app)
+    from reader.library import Library
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 60

@@ -13,12 +13,17 @@ from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reader.library import Library, PaperQuery, PaperRow
+from reader.library import PaperQuery, PaperRow
+from reader.library.search import parse_query
+
+if TYPE_CHECKING:  # the façade's import waits for the first paint (reader.app)
+    from reader.library import Library
 
 
 class Column(IntEnum):
@@ -79,9 +84,19 @@ class PaperTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _forget(self) -> None:
-        self._count = self._library.count(self._query, at_most=FIRST_COUNT)
-        self._complete = self._count < FIRST_COUNT
         self._pages.clear()
+        if _filtered(self._query):
+            self._count = self._library.count(self._query, at_most=FIRST_COUNT)
+        else:
+            # The first FIRST_COUNT ids in order, in one query: their number is the count so far,
+            # and they are the first pages, which a count and then a page would each walk again.
+            first = self._library.query_ids(self._query, offset=0, limit=FIRST_COUNT)
+            self._count = len(first)
+            for number in range(-(-len(first) // PAGE)):
+                page = first[number * PAGE:(number + 1) * PAGE]
+                if len(page) == PAGE or len(first) < FIRST_COUNT:  # a short page is the end, only when it is
+                    self._pages[number] = page
+        self._complete = self._count < FIRST_COUNT
         self._rows.clear()
         self._body_hits.clear()
         self._hits_checked.clear()
@@ -254,6 +269,16 @@ class PaperTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+
+def _filtered(query: PaperQuery) -> bool:
+    """A tag, status or year narrowing typed words: there the ids of the first pages can cost more than a
+    count and one page (the papers found by title come in fewer than FIRST_COUNT, so the search runs on
+    into the other fields and walks the index twice)."""
+    if not query.text.strip():
+        return False
+    parsed = parse_query(query.text)
+    return bool(parsed.fts) and bool(query.tag or parsed.tags or parsed.statuses or parsed.years)
 
 
 def _display(record: PaperRow, column: Column, tooltip: bool = False):

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 
 from reader.pdf.geometry import RenderKey
 
-DEFAULT_BUDGET = 128 * 1024 * 1024
+DEFAULT_BUDGET = 96 * 1024 * 1024  # about 20 pages at 100 %, 5 at 200 %; the UI process stays under 150 MB
 
 
 class PageCache:

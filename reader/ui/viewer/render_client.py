@@ -31,9 +31,10 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, buffer_bytes
+from reader.pdf.limits import release_free_heap
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
-from reader.pdf.segments import SMALL_RENDER, Segment, shared_memory_room
+from reader.pdf.segments import REST_FREE_BYTES, SMALL_RENDER, Segment, shared_memory_room
 from reader.ui.viewer.page_cache import DEFAULT_BUDGET, PageCache
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,18 @@ class RenderClient(QObject):
         self._queue.discard_document(doc_id)
         self.cache.drop_document(doc_id)
         self._send(("close", doc_id))
+        self._trim_segments()
+        QTimer.singleShot(0, self, self._after_close)  # once the closed tab's last pixmaps are gone too
+
+    def _trim_segments(self) -> None:
+        """With no document open, all but a page goes back; else what is beyond the pool's own limit."""
+        if self._running:
+            self._process.trim_segments(None if self._docs else REST_FREE_BYTES)
+
+    def _after_close(self) -> None:
+        self._trim_segments()
+        if not self._docs:  # the last tab closed: the heap its pages and text freed goes back too
+            release_free_heap()
 
     def document_info(self, doc_id: int) -> dict[str, Any] | None:
         return self._infos.get(doc_id)
