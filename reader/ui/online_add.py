@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -25,29 +26,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.importers.extraction_pool import ExtractionPool
-from reader.library import Library
-from reader.online.adding import (
-    ADDED,
-    DUPLICATE,
-    FAILED,
-    UNCHANGED,
-    UPDATED,
-    WITHOUT_PDF,
-    OnlineResult,
-    add_identifiers,
-    fetch_papers,
-)
-from reader.online.http import Cancelled, OnlineClient
 from reader.online.identifiers import (
     NotAnIdentifier,
     parse_identifier,
     split_identifiers,
 )
-from reader.online.settings import load_online_settings
-from reader.ui.tasks import TaskRunner
 
-Work = Callable[[OnlineClient, Callable[[int, int, OnlineResult], None]], object]
+if TYPE_CHECKING:  # the rest waits for the first use: httpx and the library's façade are not for the first paint
+    from reader.importers.extraction_pool import ExtractionPool
+    from reader.library import Library
+    from reader.online.adding import OnlineResult
+    from reader.online.http import OnlineClient
+    from reader.ui.tasks import TaskRunner
+
+    Work = Callable[[OnlineClient, Callable[[int, int, OnlineResult], None]], object]
+
 EXAMPLES = "2101.05225\n10.18653/v1/2020.acl-main.447\nhttps://openreview.net/forum?id=B1e9Y2NYvS"
 
 
@@ -64,15 +57,18 @@ class OnlineJob(QObject):
         self._pool = pool
         self._cancel = threading.Event()
         self.running = False
-        self.client_factory: Callable[[Callable[[], bool]], OnlineClient] = \
-            lambda cancelled: OnlineClient(load_online_settings(), is_cancelled=cancelled)
+        self.client_factory: Callable[[Callable[[], bool]], OnlineClient] = _default_client
 
     def add(self, texts: Sequence[str], tags: Sequence[str] = ()) -> None:
+        from reader.online.adding import add_identifiers
+
         self._run(lambda client, step: add_identifiers(
             self._library, texts, client, tags=tags, extractor=self._pool.extract,
             thumbnailer=self._pool.thumbnails, progress=step))
 
     def fetch(self, paper_ids: Sequence[int], *, refresh_metadata: bool = False) -> None:
+        from reader.online.adding import fetch_papers
+
         self._run(lambda client, step: fetch_papers(
             self._library, list(paper_ids), client, refresh_metadata=refresh_metadata,
             extractor=self._pool.extract, thumbnailer=self._pool.thumbnails, progress=step))
@@ -81,6 +77,8 @@ class OnlineJob(QObject):
         self._cancel.set()
 
     def _run(self, work: Work) -> None:
+        from reader.online.http import Cancelled
+
         self.running = True
         self._cancel.clear()
         results: list[OnlineResult] = []
@@ -110,7 +108,16 @@ class OnlineJob(QObject):
         self._runner.run(job, done, failed, lane="work")
 
 
+def _default_client(cancelled: Callable[[], bool]) -> OnlineClient:
+    from reader.online.http import OnlineClient
+    from reader.online.settings import load_online_settings
+
+    return OnlineClient(load_online_settings(), is_cancelled=cancelled)
+
+
 def summary(results: Sequence[OnlineResult], cancelled: bool = False) -> str:
+    from reader.online.adding import ADDED, DUPLICATE, FAILED, UNCHANGED, UPDATED, WITHOUT_PDF
+
     counts = {status: sum(r.status == status for r in results)
               for status in (ADDED, UPDATED, UNCHANGED, WITHOUT_PDF, DUPLICATE, FAILED)}
     parts = []
@@ -349,6 +356,8 @@ class OnlineAdding(QObject):
         return identifiers_in(mime.text()) if mime.hasText() else []
 
     def _job_finished(self, results: list, cancelled: bool, _error: str) -> None:
+        from reader.online.adding import FAILED
+
         window = self.window
         window.refresh()
         touched = [r.paper_id for r in results if r.paper_id is not None and r.status != FAILED]

@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from reader.pdf.citations.entry_parse import fold
 from reader.pdf.citations.model import Entry
 
@@ -45,6 +43,8 @@ class LibraryMatcher:
         if len(title) < 12 or not self._titles:
             return None  # "Dendrites" alone says too little
         year = int(entry.year[:4]) if entry.year[:4].isdigit() else None
+        from rapidfuzz import fuzz, process  # on the first lookup, not at start-up
+
         for _text, _score, position in process.extract(title, self._titles, scorer=fuzz.ratio, limit=3,
                                                        score_cutoff=TITLE_SCORE):
             paper = self.papers[position]
