@@ -14,7 +14,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,8 +29,6 @@ from reader.library.identity import copy_atomically, sha256_file
 from reader.library.inside import inside_library
 from reader.library.lock import LibraryLock
 from reader.library.migrations import migrate
-from reader.library.search import parse_query
-from reader.library.status import Status
 from reader.library.records import (
     ANNOTATION_KINDS,
     AddOutcome,
@@ -45,6 +44,8 @@ from reader.library.records import (
     TagCount,
     ViewCounts,
 )
+from reader.library.search import parse_query
+from reader.library.status import Status
 
 log = logging.getLogger(__name__)
 DB_NAME = "library.sqlite3"
@@ -195,6 +196,28 @@ class Library:
             named_by_its_hash = len(pdf.stem) == 64 and all(c in "0123456789abcdef" for c in pdf.stem)
             if named_by_its_hash and f"{PDF_DIR}/{pdf.name}" not in named and not pdf.with_suffix(".json").exists():
                 self._remove_if_older_than_this_session(pdf)  # other names were put there by hand: check reports them
+
+    @contextmanager
+    def _copied_in(self, source: Path, digest: str) -> Iterator[str]:
+        """The PDF copied into ``pdfs/`` under its hash, for a write that records it; taken back if that
+        write fails and the copy was ours, so the library is as it was."""
+        relative = f"{PDF_DIR}/{digest}.pdf"
+        target = self.home / relative
+        copied = not target.exists()
+        if copied:
+            try:
+                copy_atomically(Path(source), target)
+            except OSError as exc:
+                raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
+        try:
+            yield relative
+        except BaseException:
+            if copied:
+                try:
+                    target.unlink()
+                except OSError:
+                    pass
+            raise
 
     def _remove_citation_indexes_of_gone_pdfs(self) -> None:
         """The citation index kept per PDF hash (``reader.pdf.citations.cache``) outlives its PDF when
@@ -367,24 +390,9 @@ class Library:
             if fields.tags:
                 self.add_tags([existing], fields.tags)
             return AddOutcome(existing, False, detail.title, restored_from_trash=detail.trashed)
-        relative = f"{PDF_DIR}/{digest}.pdf"
-        target = self.home / relative
-        copied = not target.exists()
-        if copied:
-            try:
-                copy_atomically(Path(source), target)
-            except OSError as exc:
-                raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
-        try:
+        with self._copied_in(source, digest) as relative:
             paper_id = self.add_paper(fields, pdf_path=relative, pdf_hash=digest, page_count=page_count,
                                       captions=captions, page_texts=page_texts)
-        except BaseException:
-            if copied:  # no paper owns the copy: take it back, so the library is as it was
-                try:
-                    target.unlink()
-                except OSError:
-                    pass
-            raise
         return AddOutcome(paper_id, True, fields.title.strip() or "Untitled")
 
     # Editing -----------------------------------------------------------------
@@ -564,34 +572,18 @@ class Library:
                    page_texts: Sequence[str] | None = None) -> None:
         """Give a paper that has no PDF yet the file at ``source`` (copied in under its hash),
         with what extraction read from it; captions typed by hand stay when ``captions`` is None."""
-        relative = f"{PDF_DIR}/{sha256}.pdf"
-        target = self.home / relative
-        copied = not target.exists()
-        if copied:
-            try:
-                copy_atomically(Path(source), target)
-            except OSError as exc:
-                raise LibraryError(f"Could not copy {source} into the library: {exc.strerror or exc}.") from exc
-        try:
-            with self._write() as conn:
-                self._require(conn, [paper_id])
-                conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ?, page_count = ?, updated_at = ?"
-                                     " WHERE id = ?", (relative, sha256, page_count, utcnow(), paper_id))
-                if captions is not None:
-                    conn.exec_driver_sql("DELETE FROM figure_caption WHERE paper_id = ?", (paper_id,))
-                    queries.write_captions(conn, paper_id, captions)
-                if page_texts is not None:
-                    fulltext.store_page_texts(conn, paper_id, sha256, page_texts)
-                conn.exec_driver_sql("DELETE FROM fetch_later WHERE paper_id = ?", (paper_id,))
-                queries.mark_touched(conn, [paper_id])
-                queries.reindex(conn, paper_id)
-        except BaseException:
-            if copied:
-                try:
-                    target.unlink()
-                except OSError:
-                    pass
-            raise
+        with self._copied_in(source, sha256) as relative, self._write() as conn:
+            self._require(conn, [paper_id])
+            conn.exec_driver_sql("UPDATE paper SET pdf_path = ?, pdf_hash = ?, page_count = ?, updated_at = ?"
+                                 " WHERE id = ?", (relative, sha256, page_count, utcnow(), paper_id))
+            if captions is not None:
+                conn.exec_driver_sql("DELETE FROM figure_caption WHERE paper_id = ?", (paper_id,))
+                queries.write_captions(conn, paper_id, captions)
+            if page_texts is not None:
+                fulltext.store_page_texts(conn, paper_id, sha256, page_texts)
+            conn.exec_driver_sql("DELETE FROM fetch_later WHERE paper_id = ?", (paper_id,))
+            queries.mark_touched(conn, [paper_id])
+            queries.reindex(conn, paper_id)
 
     # Fetching later (papers added by identifier while offline) ---------------------
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from reader.pdf.citations.model import Entry, Marker
-from reader.ui.viewer.figure_preview import PADDING, SHADOW
+from reader.ui.viewer.figure_preview import PADDING, SHADOW, paint_card
 
 MAX_SHOWN = 6  # entries of one multi-citation shown; the rest are counted
 
@@ -142,18 +142,5 @@ class CitationPopup(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        card = QRectF(self.rect()).adjusted(SHADOW + 0.5, SHADOW + 0.5, -SHADOW - 0.5, -SHADOW - 0.5)
-        painter.setPen(Qt.PenStyle.NoPen)
-        shadow = palette.color(QPalette.ColorRole.Shadow)
-        for step in range(SHADOW, 0, -1):
-            shadow.setAlpha(round(60 * (1 - step / (SHADOW + 1)) ** 2))
-            painter.setBrush(shadow)
-            painter.drawRoundedRect(card.adjusted(-step, -step + 2, step, step + 2), 6 + step, 6 + step)
-        shape = QPainterPath()
-        shape.addRoundedRect(card, 6, 6)
-        painter.fillPath(shape, palette.color(QPalette.ColorRole.Window))
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawPath(shape)
+        paint_card(self, painter)
         painter.end()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 
 from reader.errors import ReaderError
 from reader.pdf.citations import cache
@@ -28,7 +28,14 @@ from reader.pdf.citations.context import sentence_around
 from reader.pdf.citations.library_match import LibraryMatcher, LibraryPaper
 from reader.pdf.citations.model import CitationIndex, Entry, Marker
 from reader.ui.viewer.citation_popup import MAX_SHOWN, CitationPopup
-from reader.ui.viewer.figure_preview import LEAVE_GRACE_MS, MARGIN, PADDING, SHADOW, SHOW_DELAY_MS
+from reader.ui.viewer.figure_preview import (
+    LEAVE_GRACE_MS,
+    MARGIN,
+    PADDING,
+    SHADOW,
+    SHOW_DELAY_MS,
+    place_beside_line,
+)
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -219,19 +226,7 @@ class CitationPreview(QObject):
         scrolled = view.verticalScrollBar().value()
         top = layout.from_page(marker.page, 0, marker.box[1])[1] - scrolled
         bottom = layout.from_page(marker.page, 0, marker.box[3])[1] - scrolled
-        area = view.viewport().rect()
-        size = self.popup.size()
-        edge = MARGIN - SHADOW
-        x = min(max(edge, round(mouse.x()) - 40 - SHADOW), area.width() - size.width() - edge)
-        below, above = round(bottom) + 2 - SHADOW, round(top) - 2 - size.height() + SHADOW
-        if below + size.height() <= area.height() - edge:
-            y = below
-        elif above >= edge:
-            y = above
-        else:
-            y = below if area.height() - bottom > top else above
-        y = min(max(edge, y), area.height() - size.height() - edge)
-        self.popup.setGeometry(QRect(max(edge, x), max(0, y), size.width(), size.height()))
+        place_beside_line(self.popup, view.viewport().rect(), mouse.x(), top, bottom, gap=2)
 
     # adding ---------------------------------------------------------------------------------
 

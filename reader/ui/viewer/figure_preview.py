@@ -106,24 +106,46 @@ class PreviewPopup(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        card = QRectF(self.rect()).adjusted(SHADOW + 0.5, SHADOW + 0.5, -SHADOW - 0.5, -SHADOW - 0.5)
-        painter.setPen(Qt.PenStyle.NoPen)
-        shadow = palette.color(QPalette.ColorRole.Shadow)
-        for step in range(SHADOW, 0, -1):
-            shadow.setAlpha(round(60 * (1 - step / (SHADOW + 1)) ** 2))
-            painter.setBrush(shadow)
-            painter.drawRoundedRect(card.adjusted(-step, -step + 2, step, step + 2), 6 + step, 6 + step)
-        shape = QPainterPath()
-        shape.addRoundedRect(card, 6, 6)
-        painter.fillPath(shape, palette.color(QPalette.ColorRole.Window))
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawPath(shape)
+        palette = paint_card(self, painter)
         if self.image.isVisible():
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Midlight), 1))
             painter.drawRect(QRectF(self.image.geometry()).adjusted(-0.5, -0.5, 0.5, 0.5))
         painter.end()
+
+
+def paint_card(widget: QWidget, painter: QPainter) -> QPalette:
+    """The popup's card: a rounded panel in the window colour over a soft shadow. Returns the palette."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    palette = widget.palette()
+    card = QRectF(widget.rect()).adjusted(SHADOW + 0.5, SHADOW + 0.5, -SHADOW - 0.5, -SHADOW - 0.5)
+    painter.setPen(Qt.PenStyle.NoPen)
+    shadow = palette.color(QPalette.ColorRole.Shadow)
+    for step in range(SHADOW, 0, -1):
+        shadow.setAlpha(round(60 * (1 - step / (SHADOW + 1)) ** 2))
+        painter.setBrush(shadow)
+        painter.drawRoundedRect(card.adjusted(-step, -step + 2, step, step + 2), 6 + step, 6 + step)
+    shape = QPainterPath()
+    shape.addRoundedRect(card, 6, 6)
+    painter.fillPath(shape, palette.color(QPalette.ColorRole.Window))
+    painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+    painter.drawPath(shape)
+    return palette
+
+
+def place_beside_line(popup: QWidget, area: QRect, mouse_x: float, top: float, bottom: float, gap: int) -> None:
+    """Below the hovered line (``top``..``bottom`` in viewport pixels), else above it; always inside ``area``."""
+    size = popup.size()
+    edge = MARGIN - SHADOW  # the shadow may come closer to the edge than the card
+    x = min(max(edge, round(mouse_x) - 40 - SHADOW), area.width() - size.width() - edge)
+    below, above = round(bottom) + gap - SHADOW, round(top) - gap - size.height() + SHADOW
+    if below + size.height() <= area.height() - edge:
+        y = below
+    elif above >= edge:
+        y = above
+    else:
+        y = below if area.height() - bottom > top else above
+    y = min(max(edge, y), area.height() - size.height() - edge)
+    popup.setGeometry(QRect(max(edge, x), max(0, y), size.width(), size.height()))
 
 
 class FigurePreview(QObject):
@@ -249,19 +271,7 @@ class FigurePreview(QObject):
         scrolled = view.verticalScrollBar().value()
         top = layout.from_page(target.page, 0, target.word[1])[1] - scrolled
         bottom = layout.from_page(target.page, 0, target.word[3])[1] - scrolled
-        area = view.viewport().rect()
-        size = self.popup.size()
-        edge = MARGIN - SHADOW  # the shadow may come closer to the edge than the card
-        x = min(max(edge, round(target.mouse.x()) - 40 - SHADOW), area.width() - size.width() - edge)
-        below, above = round(bottom) + 6 - SHADOW, round(top) - 6 - size.height() + SHADOW
-        if below + size.height() <= area.height() - edge:
-            y = below
-        elif above >= edge:
-            y = above
-        else:
-            y = below if area.height() - bottom > top else above
-        y = min(max(edge, y), area.height() - size.height() - edge)
-        self.popup.setGeometry(QRect(max(edge, x), max(0, y), size.width(), size.height()))
+        place_beside_line(self.popup, view.viewport().rect(), target.mouse.x(), top, bottom, gap=6)
 
     # pictures ---------------------------------------------------------------------------
 
