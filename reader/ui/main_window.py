@@ -174,8 +174,9 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.add_paper_action = self._action("Add Paper by &Hand…", self.add_paper_dialog,
                                              QKeySequence.StandardKey.New, "Type in a paper's details")
         self.sample_action = self._action("Load &Sample Reading List", self.load_sample)
-        self.import_action = self._action("&Import BibTeX or List…", lambda: self.import_lists(),
-                                          "Ctrl+Shift+I", "Import a .bib file or a list of titles, DOIs or arXiv ids")
+        self.import_action = self._action("&Import References or List…", lambda: self.import_lists(),
+                                          "Ctrl+Shift+I", "Import BibTeX, biblatex, RIS, CSL-JSON or Zotero JSON,"
+                                          " or a list of titles, DOIs or arXiv ids")
         self.export_action = self._action("&Export…", lambda: self.export(), "Ctrl+E",
                                           "Export notes as Markdown or references as BibTeX")
         self.export_markdown_action = self._action(
@@ -197,7 +198,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.trash_action = self._action("&Move to Trash", self.trash_selected, QKeySequence.StandardKey.Delete)
         self.trash_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.restore_action = self._action("&Restore from Trash", self.restore_selected)
+        self.restore_action = self._action("Res&tore from Trash", self.restore_selected)
         self.empty_trash_action = self._action("&Empty Trash…", self.empty_trash)
         edit_menu = menu.addMenu("&Edit")
         for action in (undo, redo, None, self.find_action, None, self.trash_action, self.restore_action,

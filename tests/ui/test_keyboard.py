@@ -211,6 +211,20 @@ def test_no_key_has_two_owners_anywhere_in_the_window_or_a_paper_tab(qtbot, wind
     assert found == {}
 
 
+def test_every_menu_item_has_its_own_alt_letter(window):
+    """Alt+E then R must reach one item: two items of a menu with the same mnemonic make Qt cycle between them."""
+    import re
+
+    found = {}
+    for menu_action in window.menuBar().actions():
+        texts = [a.text() for a in menu_action.menu().actions() if not a.isSeparator() and a.isVisible()]
+        letters = [m.group(1).lower() for t in texts if (m := re.search(r"&([^&])", t))]
+        repeated = sorted({letter for letter in letters if letters.count(letter) > 1})
+        if repeated:
+            found[menu_action.text()] = repeated
+    assert found == {}
+
+
 def test_the_clash_check_sees_what_qt_calls_ambiguous(qtbot, window_with_open_paper, qtlog):
     """The check above must fail on the bug of issue 19: a window-wide Ctrl+F beside the tab's."""
     from PySide6.QtGui import QAction, QKeySequence
