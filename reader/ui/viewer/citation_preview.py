@@ -18,6 +18,7 @@ details and PDF at once when the network is there (``reader.ui.online_add``).
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
@@ -69,6 +70,8 @@ class CitationPreview(QObject):
         self._request: int | None = None
         self._asked_for: int | None = None  # the doc id the index was asked for
         self._matcher: LibraryMatcher | None = None
+        self._matcher_build: threading.Thread | None = None  # started when the index is ready
+        self._built: LibraryMatcher | None = None
         self._found: dict[int, str | None] = {}  # entry number -> title of the library paper it is, or None
         self._target: tuple[Marker, QPointF] | None = None
         self._press: tuple[Marker, QPointF] | None = None
@@ -127,7 +130,20 @@ class CitationPreview(QObject):
 
     def _keep(self, index: CitationIndex) -> None:
         self.index = index
+        self._start_matcher()
         self.index_ready.emit()
+
+    def _start_matcher(self) -> None:
+        """Read the library's titles for "in your library" now, off the UI thread: at 100,000 papers that
+        takes about a second, which the first hover would otherwise wait for."""
+        if self.library is None or self._matcher is not None or self._matcher_build is not None:
+            return
+
+        def build() -> None:
+            self._built = self._make_matcher()
+
+        self._matcher_build = threading.Thread(target=build, name="citation-matcher", daemon=True)
+        self._matcher_build.start()
 
     def forget_index(self) -> None:
         """The document was replaced (relinked): its index is read anew."""
@@ -136,14 +152,21 @@ class CitationPreview(QObject):
 
     def matcher(self) -> LibraryMatcher:
         if self._matcher is None:
-            papers = []
-            if self.library is not None:
-                try:
-                    papers = [LibraryPaper(*row[:5]) for row in self.library.listed_identities() if row[0] != self.paper_id]
-                except ReaderError:
-                    papers = []
-            self._matcher = LibraryMatcher(papers)
+            build, self._matcher_build = self._matcher_build, None
+            if build is not None:
+                build.join()  # long done by the time anyone hovers, in practice
+            self._matcher = self._built if build is not None and self._built is not None else self._make_matcher()
+            self._built = None
         return self._matcher
+
+    def _make_matcher(self) -> LibraryMatcher:
+        papers = []
+        if self.library is not None:
+            try:
+                papers = [LibraryPaper(*row[:5]) for row in self.library.listed_identities() if row[0] != self.paper_id]
+            except ReaderError:
+                papers = []
+        return LibraryMatcher(papers)
 
     def in_library(self, entry: Entry) -> str | None:
         """The title of the library paper this entry is, or None; remembered until a paper is added."""
@@ -256,6 +279,7 @@ class CitationPreview(QObject):
 
         def done(ids: list[int]) -> None:
             self._matcher = None
+            self._start_matcher()  # the new papers are in the library now
             self._found.clear()
             for entry, fields, _note in made:
                 for card in self.popup.cards:
