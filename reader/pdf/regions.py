@@ -107,10 +107,12 @@ class _Marks(_mupdf.FzDevice2):
     fill_image_mask = fill_image
 
     def fill_text(self, ctx, text, ctm, *rest):
+        ca, cb, cc, cd = ctm.a, ctm.b, ctm.c, ctm.d  # each read of a MuPDF struct's field is a call
         span = text.head
         while span:
             t = span.trm
-            if abs(t.a * ctm.b + t.b * ctm.d) > abs(t.a * ctm.a + t.b * ctm.c):
+            ta, tb = t.a, t.b
+            if abs(ta * cb + tb * cd) > abs(ta * ca + tb * cc):
                 self._add(self.turned, _mupdf.ll_fz_bound_text(text, None, ctm))
                 return
             span = span.next

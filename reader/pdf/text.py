@@ -142,12 +142,22 @@ class Line:
 
 
 def _dominant_size(spans: list[Span]) -> float:
+    """The size (to 0.1 pt) that most of the line's letters are set in; the first such on a tie.
+
+    Sizes are summed as MuPDF gives them and rounded once each, as a line has
+    many spans and seldom more than two sizes.
+    """
     if len(spans) == 1:
         return round(spans[0].size, 1)
-    sizes: dict[float, int] = {}
+    exact: dict[float, int] = {}
     for span in spans:
-        key = round(span.size, 1)
-        sizes[key] = sizes.get(key, 0) + len(span.text.strip())
+        exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
+    if len(exact) == 1:
+        return round(spans[0].size, 1)
+    sizes: dict[float, int] = {}
+    for size, letters in exact.items():
+        key = round(size, 1)
+        sizes[key] = sizes.get(key, 0) + letters
     return max(sizes, key=sizes.__getitem__) if sizes else 0.0
 
 
@@ -201,14 +211,23 @@ def read_page(page: pymupdf.Page) -> PageContent:
             if abs(direction[1]) > 0.1 or direction[0] < 0:
                 side.append("".join(sp["text"] for sp in raw.get("spans", ())))
                 continue
-            spans = [
-                Span(s["text"], s["font"], s["size"], s["flags"], s["bbox"][0], s["bbox"][2])
-                for s in raw.get("spans", ())
-                if s["text"]
-            ]
-            if spans and "".join(s.text for s in spans).strip():
-                raw_spans = raw["spans"]
-                main = raw_spans[0] if len(raw_spans) == 1 else max(raw_spans, key=lambda s: len(s["text"].strip()))
+            # One walk over a line's spans (MuPDF makes a span of every word and every space
+            # it inserts): the spans with text, and the first of those with the most letters,
+            # whose baseline is the line's.
+            spans: list[Span] = []
+            main, longest = None, -1
+            for s in raw.get("spans", ()):
+                text = s["text"]
+                if not text:
+                    if longest < 0:
+                        main, longest = s, 0
+                    continue
+                letters = len(text.strip())
+                if letters > longest:
+                    main, longest = s, letters
+                box = s["bbox"]
+                spans.append(Span(text, s["font"], s["size"], s["flags"], box[0], box[2]))
+            if longest > 0:
                 pieces.append((tuple(raw["bbox"]), spans, main["origin"][1]))
         pieces.sort(key=lambda p: (round(p[2]), p[0][0]))
         merged: list[list] = []
