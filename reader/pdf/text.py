@@ -237,8 +237,8 @@ def read_page(page: pymupdf.Page) -> PageContent:
             if merged:
                 mb, mspans, mbase = merged[-1]
                 same_row = abs(mbase - base) < 0.35 * size
-                starts_caption = bbox[0] - mb[2] > size and _CAPTION_START.match(spans[0].text.lstrip())
-                if same_row and bbox[0] >= mb[2] - 1 and bbox[0] - mb[2] < 3 * size and not starts_caption:
+                if (same_row and bbox[0] >= mb[2] - 1 and bbox[0] - mb[2] < 3 * size
+                        and not (bbox[0] - mb[2] > size and _CAPTION_START.match(spans[0].text.lstrip()))):
                     merged[-1] = [
                         (mb[0], min(mb[1], bbox[1]), max(mb[2], bbox[2]), max(mb[3], bbox[3])),
                         mspans + [Span(" ", GAP_FONT, spans[0].size, 0, mb[2], bbox[0])] + spans,
