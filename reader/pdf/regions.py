@@ -17,6 +17,7 @@ them: a paragraph's short last line, a heading above it, a numbered equation.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -107,10 +108,12 @@ class _Marks(_mupdf.FzDevice2):
     fill_image_mask = fill_image
 
     def fill_text(self, ctx, text, ctm, *rest):
+        ca, cb, cc, cd = ctm.a, ctm.b, ctm.c, ctm.d  # each read of a MuPDF struct's field is a call
         span = text.head
         while span:
             t = span.trm
-            if abs(t.a * ctm.b + t.b * ctm.d) > abs(t.a * ctm.a + t.b * ctm.c):
+            ta, tb = t.a, t.b
+            if abs(ta * cb + tb * cd) > abs(ta * ca + tb * cc):
                 self._add(self.turned, _mupdf.ll_fz_bound_text(text, None, ctm))
                 return
             span = span.next
@@ -145,6 +148,7 @@ def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> t
     return graphics, [t for t in turned if t[3] - t[1] < 0.25 * page.rect.height]
 
 
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")  # the ASCII characters str.isalpha() accepts
 _EQNO = re.compile(r"\(\d{1,3}[a-z]?\)$")
 _HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-H]\.?)\s+[A-Z][a-z]")
 
@@ -178,7 +182,13 @@ def _gappy(line: Line, wide: float = 0.8) -> bool:
 
 
 def _wordy(line: Line) -> bool:
-    return sum(ch.isalpha() for ch in line.text) >= 0.6 * len(line.text.replace(" ", ""))
+    """Mostly letters. An ASCII line's letters are counted by deleting them, in C."""
+    text = line.text
+    if text.isascii():
+        letters = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+    else:
+        letters = sum(ch.isalpha() for ch in text)
+    return letters >= 0.6 * len(text.replace(" ", ""))
 
 
 def _bold(line: Line) -> bool:

@@ -46,8 +46,8 @@ _LIGATURES = {
     "\u202f": " ",
     "\t": " ",
 }
-_LIG_RE = re.compile("|".join(map(re.escape, _LIGATURES)))
-_LIG_TABLE = str.maketrans(_LIGATURES)  # the same replacements as _LIG_RE, in one pass
+_LIG_RE = re.compile("|".join(map(re.escape, _LIGATURES)))  # what _LIG_TABLE replaces
+_LIG_TABLE = str.maketrans(_LIGATURES)
 GAP_FONT = "(gap)"
 # Side-by-side captions (two minipages) must stay two lines.
 _CAPTION_START = re.compile(r"(?:Figure|Fig\.|FIGURE|FIG\.|Table|TABLE)\s*[A-Z]?\d")
@@ -80,7 +80,8 @@ def normalise(text: str) -> str:
     so splitting and joining collapses it as ``_WS_RE`` would, several times faster.
     """
     if not text.isascii():  # ligatures, odd spaces and spacing accents are all beyond ASCII
-        text = text.translate(_LIG_TABLE)
+        if _LIG_RE.search(text):  # translate() with this table is 20 times slower than the search
+            text = text.translate(_LIG_TABLE)
         if any(ch in text for ch in _SPACING_ACCENTS):
             text = _ACCENT_RE.sub(_compose, text)
     return " ".join(text.split())
@@ -142,12 +143,22 @@ class Line:
 
 
 def _dominant_size(spans: list[Span]) -> float:
+    """The size (to 0.1 pt) that most of the line's letters are set in; the first such on a tie.
+
+    Sizes are summed as MuPDF gives them and rounded once each, as a line has
+    many spans and seldom more than two sizes.
+    """
     if len(spans) == 1:
         return round(spans[0].size, 1)
-    sizes: dict[float, int] = {}
+    exact: dict[float, int] = {}
     for span in spans:
-        key = round(span.size, 1)
-        sizes[key] = sizes.get(key, 0) + len(span.text.strip())
+        exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
+    if len(exact) == 1:
+        return round(spans[0].size, 1)
+    sizes: dict[float, int] = {}
+    for size, letters in exact.items():
+        key = round(size, 1)
+        sizes[key] = sizes.get(key, 0) + letters
     return max(sizes, key=sizes.__getitem__) if sizes else 0.0
 
 
@@ -201,14 +212,23 @@ def read_page(page: pymupdf.Page) -> PageContent:
             if abs(direction[1]) > 0.1 or direction[0] < 0:
                 side.append("".join(sp["text"] for sp in raw.get("spans", ())))
                 continue
-            spans = [
-                Span(s["text"], s["font"], s["size"], s["flags"], s["bbox"][0], s["bbox"][2])
-                for s in raw.get("spans", ())
-                if s["text"]
-            ]
-            if spans and "".join(s.text for s in spans).strip():
-                raw_spans = raw["spans"]
-                main = raw_spans[0] if len(raw_spans) == 1 else max(raw_spans, key=lambda s: len(s["text"].strip()))
+            # One walk over a line's spans (MuPDF makes a span of every word and every space
+            # it inserts): the spans with text, and the first of those with the most letters,
+            # whose baseline is the line's.
+            spans: list[Span] = []
+            main, longest = None, -1
+            for s in raw.get("spans", ()):
+                text = s["text"]
+                if not text:
+                    if longest < 0:
+                        main, longest = s, 0
+                    continue
+                letters = len(text.strip())
+                if letters > longest:
+                    main, longest = s, letters
+                box = s["bbox"]
+                spans.append(Span(text, s["font"], s["size"], s["flags"], box[0], box[2]))
+            if longest > 0:
                 pieces.append((tuple(raw["bbox"]), spans, main["origin"][1]))
         pieces.sort(key=lambda p: (round(p[2]), p[0][0]))
         merged: list[list] = []
@@ -217,8 +237,8 @@ def read_page(page: pymupdf.Page) -> PageContent:
             if merged:
                 mb, mspans, mbase = merged[-1]
                 same_row = abs(mbase - base) < 0.35 * size
-                starts_caption = bbox[0] - mb[2] > size and _CAPTION_START.match(spans[0].text.lstrip())
-                if same_row and bbox[0] >= mb[2] - 1 and bbox[0] - mb[2] < 3 * size and not starts_caption:
+                if (same_row and bbox[0] >= mb[2] - 1 and bbox[0] - mb[2] < 3 * size
+                        and not (bbox[0] - mb[2] > size and _CAPTION_START.match(spans[0].text.lstrip()))):
                     merged[-1] = [
                         (mb[0], min(mb[1], bbox[1]), max(mb[2], bbox[2]), max(mb[3], bbox[3])),
                         mspans + [Span(" ", GAP_FONT, spans[0].size, 0, mb[2], bbox[0])] + spans,
@@ -236,9 +256,16 @@ def read_page(page: pymupdf.Page) -> PageContent:
 
 
 def _touch(a: Line, b: Line) -> float | None:
-    """Signed gap from ``a`` to ``b`` when they share a row and nearly touch, else None."""
-    vo = min(a.y1, b.y1) - max(a.y0, b.y0)
-    if vo <= 0.5 * min(a.height, b.height) or abs(a.size - b.size) >= 0.6:
+    """Signed gap from ``a`` to ``b`` when they share a row and nearly touch, else None.
+
+    Asked of most pairs of neighbouring lines on a page, and most are on different
+    rows: that first test is written out, as ``min``, ``max`` and ``height`` would
+    compute it, because the calls cost more than the sums.
+    """
+    ay0, ay1, by0, by1 = a.y0, a.y1, b.y0, b.y1
+    vo = (by1 if by1 < ay1 else ay1) - (by0 if by0 > ay0 else ay0)  # noqa: FURB136 - no calls
+    a_high, b_high = ay1 - ay0, by1 - by0
+    if vo <= 0.5 * (b_high if b_high < a_high else a_high) or abs(a.size - b.size) >= 0.6:  # noqa: FURB136
         return None
     limit = 0.5 * max(a.size, b.size)
     slack = -0.8 * min(a.size, b.size)
@@ -320,7 +347,11 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     words: set[str] = set()
     for lines in pages:
         for line in lines:
-            words.update(w.lower() for w in _WORD_RE.findall(line.text[:-1] if line.text.endswith("-") else line.text))
+            text = line.text.removesuffix("-")
+            if text.isascii():  # lower() then maps A-Z alone, so the words found are the same
+                words.update(_WORD_RE.findall(text.lower()))
+            else:
+                words.update(map(str.lower, _WORD_RE.findall(text)))
     return words
 
 
