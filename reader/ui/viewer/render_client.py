@@ -30,7 +30,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, buffer_bytes
+from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, FirstView, RenderKey, buffer_bytes
 from reader.pdf.limits import release_free_heap
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
@@ -92,6 +92,9 @@ class RenderClient(QObject):
         self.max_pixels = MAX_RENDER_PIXELS if room is None else max(1 << 20, min(MAX_RENDER_PIXELS,
                                                                          room // 4 // BYTES_PER_PIXEL))
         self.last_render_seconds = 0.0  # time the render process spent drawing the last page
+        # how the last tab of each kind laid out its pages: (kind, has outline) -> (width, height, dpr)
+        # of its page area, so that the next one's first page can be drawn along with its open
+        self.page_areas: dict[tuple[str, bool], tuple[int, int, float]] = {}
 
     def _fit_budget(self, budget: int, room: int | None) -> int:
         """The cache and the free segments together take at most half of the shared memory left."""
@@ -158,7 +161,7 @@ class RenderClient(QObject):
             log.warning("render process died; restarting")
         self._process.start()
         self._watch()
-        interrupted = [key for key, _segment in self._renders.values() if key.doc_id in self._docs]
+        interrupted = [key for key, _segment in self._renders.values() if key.doc_id in self._docs and key.scale]
         for _key, segment in self._renders.values():
             self._process.segments.give_back(segment)
         self._renders.clear()
@@ -176,20 +179,50 @@ class RenderClient(QObject):
     # documents -----------------------------------------------------------------
 
     def open_document(self, path: Path | str, password: str | None = None, doc_id: int | None = None,
-                      first_page: int = 0) -> int:
+                      first_page: int = 0, first_view: FirstView | None = None) -> int:
         """Returns the id at once; ``document_opened`` or ``document_failed`` follows.
 
         ``document_opened`` comes before every page size is known (``sizes_known``
         false: the other pages assume ``first_page``'s size); ``document_details``
         brings the real sizes once the first page has been rendered.
+
+        With ``first_view``, the render process draws ``first_page`` right after
+        opening, at the scale the tab will ask for, so the page is on its way
+        while the tab lays itself out (one round trip less). ``document_opened``
+        then has it in flight: a request for it is not sent again.
         """
         doc_id = doc_id if doc_id is not None else next(self._ids)
         self._docs[doc_id] = (str(path), password)
         self._infos.pop(doc_id, None)
         self._stuck_pages = {p: s for p, s in self._stuck_pages.items() if p[0] != doc_id}
         self._track(("open", doc_id), "open")
-        self._send(("open", doc_id, str(path), password, first_page))
+        first = None
+        if first_view is not None and self._running:
+            segment = self._first_segment(first_view)
+            if segment is not None:
+                req_id = next(self._ids)
+                # scale 0: not known until "opened" says which scale the render process chose
+                self._renders[req_id] = (RenderKey(doc_id, first_page, 0.0), segment)
+                self._track(req_id, "render")
+                first = (req_id, segment.name, segment.size, self.max_pixels, first_view)
+        self._send(("open", doc_id, str(path), password, first_page, first))
         return doc_id
+
+    def _first_segment(self, view: FirstView) -> Segment | None:
+        """Room for a first page whose size is not known yet: as tall as 1.5 times its width
+        (A4 and Letter fit; a wider page is asked for again at its size, as any page is)."""
+        sizes = list(view.viewports.values())
+        if view.fit and not sizes:
+            return None
+        if view.fit:
+            width = max(w for w, _ in sizes) * view.dpr
+            need = int(width * width * 1.5) * BYTES_PER_PIXEL
+        else:
+            need = buffer_bytes(612.0, 918.0, view.zoom * view.dpr, self.max_pixels)
+        try:
+            return self._process.take_segment(need)
+        except OSError:
+            return None
 
     def close_document(self, doc_id: int) -> None:
         if self._docs.pop(doc_id, None) is None:
@@ -370,6 +403,17 @@ class RenderClient(QObject):
         self._process.segments.give_back(segment)
         return image
 
+    def _first_render_known(self, doc_id: int, scale: float | None) -> None:
+        """The render process said at which scale it draws the document's first page (None: it does not)."""
+        for req_id, (key, segment) in list(self._renders.items()):
+            if key.doc_id == doc_id and key.scale == 0.0:
+                if scale is None:
+                    del self._renders[req_id]
+                    self._waiting.pop(req_id, None)
+                    self._process.segments.give_back(segment)
+                else:
+                    self._renders[req_id] = (key._replace(scale=scale), segment)
+
     def _on_readable(self) -> None:
         try:
             while self._running and self._process.poll():
@@ -393,6 +437,9 @@ class RenderClient(QObject):
             if entry is None:
                 return
             key, segment = entry
+            if key.doc_id not in self._docs or not key.scale:  # closed while it was drawn
+                self._process.segments.give_back(segment)
+                return
             image = self._image_in(segment, width, height, stride)
             self.cache.put(key, image)
             self.page_rendered.emit(key, image)
@@ -401,7 +448,8 @@ class RenderClient(QObject):
             entry = self._renders.pop(req_id, None)
             if entry is not None:
                 self._process.segments.give_back(entry[1])
-                self._send_render(entry[0], need)
+                if entry[0].doc_id in self._docs:
+                    self._send_render(entry[0], need)
         elif op == "details":
             _, doc_id, details = message
             info = self._infos.get(doc_id)
@@ -429,6 +477,7 @@ class RenderClient(QObject):
                 self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
         elif op == "opened":
             _, doc_id, info = message
+            self._first_render_known(doc_id, info.pop("first_scale", None))
             if doc_id in self._docs:
                 known = self._infos.get(doc_id)
                 if known is not None and known.get("sizes_known"):  # reopened after a restart
@@ -437,6 +486,7 @@ class RenderClient(QObject):
                 self.document_opened.emit(doc_id, info)
         elif op == "open_failed":
             _, doc_id, kind, text = message
+            self._first_render_known(doc_id, None)
             if doc_id in self._docs:
                 self.document_failed.emit(doc_id, kind, text)
         elif op == "info":
