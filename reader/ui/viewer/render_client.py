@@ -414,6 +414,12 @@ class RenderClient(QObject):
                 else:
                     self._renders[req_id] = (key._replace(scale=scale), segment)
 
+    def take_replies(self) -> None:
+        """Handle the replies already waiting, now rather than at the event loop's next turn
+        (a new tab does, when shown, so that its first paint can have the page)."""
+        if self._running:
+            self._on_readable()
+
     def _on_readable(self) -> None:
         try:
             while self._running and self._process.poll():
