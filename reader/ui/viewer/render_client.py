@@ -130,6 +130,10 @@ class RenderClient(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    def is_idle(self) -> bool:
+        """Nothing asked of the render process is still unanswered."""
+        return not self._waiting and not self._renders and not len(self._queue)
+
     def _watch(self) -> None:
         self._notifier = QSocketNotifier(self._process.fileno, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_readable)
