@@ -172,8 +172,11 @@ def serve(conn: Connection) -> None:
                     if first_render is not None:  # the page the reader waits for, without a round trip
                         req_id, name, _size, max_pixels, view = first_render
                         page = min(max(0, first_page), info.page_count - 1)
-                        scale = view.scale(*info.page_sizes[page], bool(info.toc))
-                        reply["first_scale"] = scale
+                        try:
+                            scale = view.scale(*info.page_sizes[page], bool(info.toc))
+                        except Exception:  # no page, or a size no scale comes from: the tab asks itself
+                            scale = None
+                        reply["first_scale"], reply["first_page"] = scale, page
                         if scale is not None:
                             first_key = RenderKey(doc_id, page, scale)
                     conn.send(("opened", doc_id, reply))

@@ -94,3 +94,15 @@ def test_thumbnails_are_made_when_the_pages_panel_is_first_shown(qtbot, open_tab
     qtbot.waitUntil(tab.thumbnails.isVisible, timeout=5_000)
     assert tab.thumbnails.count() == tab.page_count()
     assert [tab.thumbnails.item(i).text() for i in range(3)] == ["1", "2", "3"]
+
+
+def test_a_remembered_page_past_the_end_opens_at_the_last_page(qtbot, open_tab, corpus, render_client):
+    render_client.page_areas[("file", False)] = (886, 667, 1.0)  # as a 900 x 700 tab lays out
+    sent = Sent(render_client)
+    tab = open_tab(corpus / "papers" / PAPER, initial_page=99)  # the file was replaced by a shorter one
+    qtbot.waitUntil(lambda: first_page_shown(tab), timeout=10_000)
+    last = tab.page_count() - 1
+    assert tab.current_page() == last
+    assert render_client.cache.get(tab.view._key(last)) is not None
+    # drawn with the open, as the last page: not asked for again
+    assert not [m for m in sent.messages if m[0] == "render" and tuple(m[2][:2]) == (tab.view.doc_id, last)]

@@ -407,7 +407,7 @@ class RenderClient(QObject):
         self._process.segments.give_back(segment)
         return image
 
-    def _first_render_known(self, doc_id: int, scale: float | None) -> None:
+    def _first_render_known(self, doc_id: int, scale: float | None, page: int = 0) -> None:
         """The render process said at which scale it draws the document's first page (None: it does not)."""
         for req_id, (key, segment) in list(self._renders.items()):
             if key.doc_id == doc_id and key.scale == 0.0:
@@ -416,7 +416,7 @@ class RenderClient(QObject):
                     self._waiting.pop(req_id, None)
                     self._process.segments.give_back(segment)
                 else:
-                    self._renders[req_id] = (key._replace(scale=scale), segment)
+                    self._renders[req_id] = (key._replace(page=page, scale=scale), segment)
 
     def take_replies(self) -> None:
         """Handle the replies already waiting, now rather than at the event loop's next turn
@@ -487,7 +487,7 @@ class RenderClient(QObject):
                 self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
         elif op == "opened":
             _, doc_id, info = message
-            self._first_render_known(doc_id, info.pop("first_scale", None))
+            self._first_render_known(doc_id, info.pop("first_scale", None), info.pop("first_page", 0))
             if doc_id in self._docs:
                 known = self._infos.get(doc_id)
                 if known is not None and known.get("sizes_known"):  # reopened after a restart
