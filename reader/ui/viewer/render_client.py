@@ -30,7 +30,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, FirstView, RenderKey, buffer_bytes
+from reader.pdf.geometry import (
+    BYTES_PER_PIXEL, MAX_RENDER_PIXELS, FirstView, RenderKey, buffer_bytes, fit_page_zoom, fit_width_zoom,
+)
 from reader.pdf.limits import release_free_heap
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
@@ -213,18 +215,24 @@ class RenderClient(QObject):
         return doc_id
 
     def _first_segment(self, view: FirstView) -> Segment | None:
-        """Room for a first page whose size is not known yet: as tall as 1.5 times its width
-        (A4 and Letter fit; a wider page is asked for again at its size, as any page is)."""
-        sizes = list(view.viewports.values())
-        if view.fit and not sizes:
+        """Room for a first page whose size is not known yet: an A4 or a Letter page at the
+        scale the tab will want. A warm free segment is taken if one fits either (memory
+        touched for the first time costs about 3 ms a page here); a page larger than the
+        segment is asked for again at its size, as any page is."""
+        areas = list(view.viewports.values())
+        if view.fit and not areas:
             return None
-        if view.fit:
-            width = max(w for w, _ in sizes) * view.dpr
-            need = int(width * width * 1.5) * BYTES_PER_PIXEL
-        else:
-            need = buffer_bytes(612.0, 918.0, view.zoom * view.dpr, self.max_pixels)
+
+        def need(width_pt: float, height_pt: float) -> int:
+            zooms = [view.zoom] if not view.fit else [
+                fit_width_zoom(w, width_pt) if view.fit == "width" else fit_page_zoom(w, h, width_pt, height_pt)
+                for w, h in areas]
+            return buffer_bytes(width_pt, height_pt, max(zooms) * view.dpr, self.max_pixels)
+
+        a4, letter = need(595.0, 842.0), need(612.0, 792.0)
+        pool = self._process.segments
         try:
-            return self._process.take_segment(need)
+            return self._process.take_segment(letter if pool.has_free(letter) and not pool.has_free(a4) else a4)
         except OSError:
             return None
 
