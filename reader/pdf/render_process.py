@@ -174,7 +174,7 @@ def serve(conn: Connection) -> None:
                         page = min(max(0, first_page), info.page_count - 1)
                         try:
                             scale = view.scale(*info.page_sizes[page], bool(info.toc))
-                        except Exception:  # no page, or a size no scale comes from: the tab asks itself
+                        except (IndexError, TypeError, ValueError):  # no page, or no usable size: the tab asks itself
                             scale = None
                         reply["first_scale"], reply["first_page"] = scale, page
                         if scale is not None:
