@@ -80,3 +80,40 @@ def render_size(width_pt: float, height_pt: float, scale: float,
 def buffer_bytes(width_pt: float, height_pt: float, scale: float, max_pixels: int = MAX_RENDER_PIXELS) -> int:
     w, h = render_size(width_pt, height_pt, scale, max_pixels)
     return w * h * BYTES_PER_PIXEL
+
+
+PAGE_MARGIN = 10.0  # logical pixels around the pages in the viewer; the fit zooms leave it free
+
+
+def fit_width_zoom(viewport_width: float, page_width: float) -> float:
+    return max(0.05, (viewport_width - 2 * PAGE_MARGIN) / page_width)
+
+
+def fit_page_zoom(viewport_width: float, viewport_height: float, page_width: float, page_height: float) -> float:
+    return max(0.05, min((viewport_width - 2 * PAGE_MARGIN) / page_width,
+                         (viewport_height - 2 * PAGE_MARGIN) / page_height))
+
+
+class FirstView(NamedTuple):
+    """How a new tab will show its first page, so the render process can draw it with the open.
+
+    ``fit`` is "width", "page" or "" (``zoom`` as given); ``viewports`` maps whether the
+    document has an outline (which opens the side panel) to the page area's size in
+    logical pixels, as the last tab laid out that way had it; a missing one means no guess.
+    """
+
+    fit: str
+    zoom: float
+    dpr: float
+    viewports: dict[bool, tuple[int, int]]
+
+    def scale(self, page_width: float, page_height: float, has_outline: bool) -> float | None:
+        """The render scale the viewer will ask for, computed as the viewer computes it; None: unknown."""
+        if not self.fit:
+            return bucket_scale(self.zoom * self.dpr) if self.zoom > 0 else None
+        size = self.viewports.get(has_outline)
+        if size is None or page_width <= 0 or page_height <= 0:
+            return None
+        zoom = (fit_width_zoom(size[0], page_width) if self.fit == "width"
+                else fit_page_zoom(size[0], size[1], page_width, page_height))
+        return bucket_scale(zoom * self.dpr)

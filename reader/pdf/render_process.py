@@ -10,7 +10,10 @@ segment, and the client shows that memory: no copy on either side.
 
 Client -> server::
 
-    ("open", doc_id, path, password[, first_page])   ("close", doc_id)
+    ("open", doc_id, path, password[, first_page[, first_render]])   ("close", doc_id)
+        first_render: (req_id, segment_name, segment_size, max_pixels, FirstView) or None: draw
+        first_page at the scale the new tab will ask for, right after "opened" (which then
+        carries "first_scale"), answered as a "render" with req_id
     ("render", req_id, key, segment_name, segment_size, max_pixels)
     ("forget", [segment_name, ...])         segments the client has closed
     ("warm", [segment_name, ...])           touch these while no other request waits
@@ -78,6 +81,21 @@ def serve(conn: Connection) -> None:
                 return
             conn.send(("details", doc_id, details))
 
+    def render_page(req_id: int, key: RenderKey, name: str, max_pixels: int) -> None:
+        to_warm[:] = [entry for entry in to_warm if entry[0] != name]  # touching it afterwards would wipe the page
+        started = time.perf_counter()
+        doc = docs[key.doc_id]
+        try:
+            width, height, stride = render.render_into(doc, key, segment(name).buf, max_pixels)
+        except render.BufferTooSmall as exc:
+            conn.send(("grow", req_id, exc.need))
+        except Exception as exc:
+            text = (memory_message(f"Page {key.page + 1}", RENDER_MEMORY_BYTES) if out_of_memory(exc)
+                    else f"This page cannot be shown: {exc}")
+            conn.send(("failed", req_id, text))
+        else:
+            conn.send(("rendered", req_id, width, height, stride, time.perf_counter() - started))
+
     def segment(name: str) -> SharedMemory:
         """Attach once per segment: a reused one is already mapped (and warm) here."""
         shm = segments.get(name)
@@ -116,24 +134,12 @@ def serve(conn: Connection) -> None:
         try:
             if op == "render":
                 _, req_id, key, name, _size, max_pixels = message
-                # about to be drawn into: touching it afterwards would wipe the page
-                to_warm[:] = [entry for entry in to_warm if entry[0] != name]
                 key = RenderKey(*key)
                 doc = docs.get(key.doc_id)
                 if doc is None:
                     conn.send(("failed", req_id, "The document is not open."))
                     continue
-                started = time.perf_counter()
-                try:
-                    width, height, stride = render.render_into(doc, key, segment(name).buf, max_pixels)
-                except render.BufferTooSmall as exc:
-                    conn.send(("grow", req_id, exc.need))
-                except Exception as exc:
-                    text = (memory_message(f"Page {key.page + 1}", RENDER_MEMORY_BYTES) if out_of_memory(exc)
-                            else f"This page cannot be shown: {exc}")
-                    conn.send(("failed", req_id, text))
-                else:
-                    conn.send(("rendered", req_id, width, height, stride, time.perf_counter() - started))
+                render_page(req_id, key, name, max_pixels)
                 send_details(key.doc_id)  # the first page is out: now the rest of the layout
             elif op == "warm":
                 to_warm.extend([name, 0] for name in message[1])
@@ -144,13 +150,15 @@ def serve(conn: Connection) -> None:
                     if shm is not None:
                         shm.close()
             elif op == "open":
-                _, doc_id, path, password, *first = message
+                _, doc_id, path, password, *rest = message
+                first_page = rest[0] if rest else 0
+                first_render = rest[1] if len(rest) > 1 else None
                 old = docs.pop(doc_id, None)
                 if old is not None:
                     old.close()
                 idle_since.clear()
                 try:
-                    doc, info = render.open_document_quickly(path, password, first[0] if first else 0)
+                    doc, info = render.open_document_quickly(path, password, first_page)
                 except PdfPasswordError as exc:
                     conn.send(("open_failed", doc_id, "password", str(exc)))
                 except PdfError as exc:
@@ -159,8 +167,24 @@ def serve(conn: Connection) -> None:
                     conn.send(("open_failed", doc_id, "error", f"{path} cannot be opened ({exc})."))
                 else:
                     docs[doc_id] = doc
-                    conn.send(("opened", doc_id, info.as_dict()))
-                    undetailed[doc_id] = time.monotonic() + DETAILS_WAIT
+                    reply = info.as_dict()
+                    first_key = None
+                    if first_render is not None:  # the page the reader waits for, without a round trip
+                        req_id, name, _size, max_pixels, view = first_render
+                        page = min(max(0, first_page), info.page_count - 1)
+                        try:
+                            scale = view.scale(*info.page_sizes[page], bool(info.toc))
+                        except (IndexError, TypeError, ValueError):  # no page, or no usable size: the tab asks itself
+                            scale = None
+                        reply["first_scale"], reply["first_page"] = scale, page
+                        if scale is not None:
+                            first_key = RenderKey(doc_id, page, scale)
+                    conn.send(("opened", doc_id, reply))
+                    if first_key is not None:
+                        render_page(req_id, first_key, name, max_pixels)
+                        undetailed[doc_id] = time.monotonic()  # the first page is out: the rest of the layout
+                    else:
+                        undetailed[doc_id] = time.monotonic() + DETAILS_WAIT
             elif op == "info":
                 _, req_id, doc_id, page = message
                 try:

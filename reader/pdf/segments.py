@@ -103,6 +103,11 @@ class SegmentPool:
             self.to_warm.append(spare.name)
         return segment
 
+    def has_free(self, need: int) -> bool:
+        """Whether :meth:`take` would find a free (and so warm) segment for ``need`` bytes."""
+        self._reclaim()
+        return bool(self._fitting(SMALL_RENDER if need <= SMALL_RENDER else -(-need // _ROUND) * _ROUND))
+
     def _fitting(self, size: int) -> list[Segment]:
         return [s for s in self._free if size <= s.size <= size * LARGEST_WASTE]
 

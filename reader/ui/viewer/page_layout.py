@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 
+from reader.pdf.geometry import PAGE_MARGIN as MARGIN
+from reader.pdf.geometry import fit_page_zoom, fit_width_zoom
+
 PAGE_GAP = 10.0
-MARGIN = 10.0
 
 
 class PageLayout:
@@ -90,9 +92,7 @@ class PageLayout:
         return (px + x * self.zoom, py + y * self.zoom)
 
     def fit_width_zoom(self, viewport_width: float) -> float:
-        widest = max((w for w, _ in self.page_sizes), default=612.0)
-        return max(0.05, (viewport_width - 2 * MARGIN) / widest)
+        return fit_width_zoom(viewport_width, max((w for w, _ in self.page_sizes), default=612.0))
 
     def fit_page_zoom(self, viewport_width: float, viewport_height: float, index: int) -> float:
-        width, height = self.page_sizes[index] if self.page_sizes else (612.0, 792.0)
-        return max(0.05, min((viewport_width - 2 * MARGIN) / width, (viewport_height - 2 * MARGIN) / height))
+        return fit_page_zoom(viewport_width, viewport_height, *(self.page_sizes[index] if self.page_sizes else (612.0, 792.0)))

@@ -30,7 +30,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from reader.pdf.geometry import BYTES_PER_PIXEL, MAX_RENDER_PIXELS, RenderKey, buffer_bytes
+from reader.pdf.geometry import (
+    BYTES_PER_PIXEL, MAX_RENDER_PIXELS, FirstView, RenderKey, buffer_bytes, fit_page_zoom, fit_width_zoom,
+)
 from reader.pdf.limits import release_free_heap
 from reader.pdf.render_process import MAX_IN_FLIGHT, RenderProcess
 from reader.pdf.render_queue import RenderQueue
@@ -92,6 +94,9 @@ class RenderClient(QObject):
         self.max_pixels = MAX_RENDER_PIXELS if room is None else max(1 << 20, min(MAX_RENDER_PIXELS,
                                                                          room // 4 // BYTES_PER_PIXEL))
         self.last_render_seconds = 0.0  # time the render process spent drawing the last page
+        # how the last tab of each kind laid out its pages: (kind, has outline) -> (width, height, dpr)
+        # of its page area, so that the next one's first page can be drawn along with its open
+        self.page_areas: dict[tuple[str, bool], tuple[int, int, float]] = {}
 
     def _fit_budget(self, budget: int, room: int | None) -> int:
         """The cache and the free segments together take at most half of the shared memory left."""
@@ -127,6 +132,10 @@ class RenderClient(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    def is_idle(self) -> bool:
+        """Nothing asked of the render process is still unanswered."""
+        return not self._waiting and not self._renders and not len(self._queue)
+
     def _watch(self) -> None:
         self._notifier = QSocketNotifier(self._process.fileno, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_readable)
@@ -158,7 +167,7 @@ class RenderClient(QObject):
             log.warning("render process died; restarting")
         self._process.start()
         self._watch()
-        interrupted = [key for key, _segment in self._renders.values() if key.doc_id in self._docs]
+        interrupted = [key for key, _segment in self._renders.values() if key.doc_id in self._docs and key.scale]
         for _key, segment in self._renders.values():
             self._process.segments.give_back(segment)
         self._renders.clear()
@@ -176,20 +185,56 @@ class RenderClient(QObject):
     # documents -----------------------------------------------------------------
 
     def open_document(self, path: Path | str, password: str | None = None, doc_id: int | None = None,
-                      first_page: int = 0) -> int:
+                      first_page: int = 0, first_view: FirstView | None = None) -> int:
         """Returns the id at once; ``document_opened`` or ``document_failed`` follows.
 
         ``document_opened`` comes before every page size is known (``sizes_known``
         false: the other pages assume ``first_page``'s size); ``document_details``
         brings the real sizes once the first page has been rendered.
+
+        With ``first_view``, the render process draws ``first_page`` right after
+        opening, at the scale the tab will ask for, so the page is on its way
+        while the tab lays itself out (one round trip less). ``document_opened``
+        then has it in flight: a request for it is not sent again.
         """
         doc_id = doc_id if doc_id is not None else next(self._ids)
         self._docs[doc_id] = (str(path), password)
         self._infos.pop(doc_id, None)
         self._stuck_pages = {p: s for p, s in self._stuck_pages.items() if p[0] != doc_id}
         self._track(("open", doc_id), "open")
-        self._send(("open", doc_id, str(path), password, first_page))
+        first = None
+        if first_view is not None and self._running:
+            segment = self._first_segment(first_view)
+            if segment is not None:
+                req_id = next(self._ids)
+                # scale 0: not known until "opened" says which scale the render process chose
+                self._renders[req_id] = (RenderKey(doc_id, first_page, 0.0), segment)
+                self._track(req_id, "render")
+                first = (req_id, segment.name, segment.size, self.max_pixels, first_view)
+        self._send(("open", doc_id, str(path), password, first_page, first))
         return doc_id
+
+    def _first_segment(self, view: FirstView) -> Segment | None:
+        """Room for a first page whose size is not known yet: an A4 or a Letter page at the
+        scale the tab will want. A warm free segment is taken if one fits either (memory
+        touched for the first time costs about 3 ms a page here); a page larger than the
+        segment is asked for again at its size, as any page is."""
+        areas = list(view.viewports.values())
+        if view.fit and not areas:
+            return None
+
+        def need(width_pt: float, height_pt: float) -> int:
+            zooms = [view.zoom] if not view.fit else [
+                fit_width_zoom(w, width_pt) if view.fit == "width" else fit_page_zoom(w, h, width_pt, height_pt)
+                for w, h in areas]
+            return buffer_bytes(width_pt, height_pt, max(zooms) * view.dpr, self.max_pixels)
+
+        a4, letter = need(595.0, 842.0), need(612.0, 792.0)
+        pool = self._process.segments
+        try:
+            return self._process.take_segment(letter if pool.has_free(letter) and not pool.has_free(a4) else a4)
+        except OSError:
+            return None
 
     def close_document(self, doc_id: int) -> None:
         if self._docs.pop(doc_id, None) is None:
@@ -370,6 +415,23 @@ class RenderClient(QObject):
         self._process.segments.give_back(segment)
         return image
 
+    def _first_render_known(self, doc_id: int, scale: float | None, page: int = 0) -> None:
+        """The render process said at which scale it draws the document's first page (None: it does not)."""
+        for req_id, (key, segment) in list(self._renders.items()):
+            if key.doc_id == doc_id and key.scale == 0.0:
+                if scale is None:
+                    del self._renders[req_id]
+                    self._waiting.pop(req_id, None)
+                    self._process.segments.give_back(segment)
+                else:
+                    self._renders[req_id] = (key._replace(page=page, scale=scale), segment)
+
+    def take_replies(self) -> None:
+        """Handle the replies already waiting, now rather than at the event loop's next turn
+        (a new tab does, when shown, so that its first paint can have the page)."""
+        if self._running:
+            self._on_readable()
+
     def _on_readable(self) -> None:
         try:
             while self._running and self._process.poll():
@@ -393,6 +455,9 @@ class RenderClient(QObject):
             if entry is None:
                 return
             key, segment = entry
+            if key.doc_id not in self._docs or not key.scale:  # closed while it was drawn
+                self._process.segments.give_back(segment)
+                return
             image = self._image_in(segment, width, height, stride)
             self.cache.put(key, image)
             self.page_rendered.emit(key, image)
@@ -401,7 +466,8 @@ class RenderClient(QObject):
             entry = self._renders.pop(req_id, None)
             if entry is not None:
                 self._process.segments.give_back(entry[1])
-                self._send_render(entry[0], need)
+                if entry[0].doc_id in self._docs:
+                    self._send_render(entry[0], need)
         elif op == "details":
             _, doc_id, details = message
             info = self._infos.get(doc_id)
@@ -429,6 +495,7 @@ class RenderClient(QObject):
                 self.page_info_ready.emit(doc_id, page, {"words": [], "links": []})
         elif op == "opened":
             _, doc_id, info = message
+            self._first_render_known(doc_id, info.pop("first_scale", None), info.pop("first_page", 0))
             if doc_id in self._docs:
                 known = self._infos.get(doc_id)
                 if known is not None and known.get("sizes_known"):  # reopened after a restart
@@ -437,6 +504,7 @@ class RenderClient(QObject):
                 self.document_opened.emit(doc_id, info)
         elif op == "open_failed":
             _, doc_id, kind, text = message
+            self._first_render_known(doc_id, None)
             if doc_id in self._docs:
                 self.document_failed.emit(doc_id, kind, text)
         elif op == "info":

@@ -116,8 +116,15 @@ class ViewerToolbar:
         self.page_box.selectAll()
 
 
+_ICONS: dict[tuple[str, str], QIcon | None] = {}  # looked up once, not for every tab (a new tab's first page waits)
+
+
 def _icon(widget: QWidget, theme: str, fallback: QStyle.StandardPixmap | None) -> QIcon | None:
     """The desktop theme's icon; else Qt's closest standard one; else none (the action shows its text)."""
-    if QIcon.hasThemeIcon(theme):
-        return QIcon.fromTheme(theme)
-    return widget.style().standardIcon(fallback) if fallback is not None else None
+    key = (theme, widget.style().name())
+    if key not in _ICONS:
+        if QIcon.hasThemeIcon(theme):
+            _ICONS[key] = QIcon.fromTheme(theme)
+        else:
+            _ICONS[key] = widget.style().standardIcon(fallback) if fallback is not None else None
+    return _ICONS[key]

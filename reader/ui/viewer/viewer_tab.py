@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from reader.pdf.geometry import FirstView
 from reader.ui.viewer.citation_preview import CitationPreview
 from reader.ui.viewer.find_bar import FindBar
 from reader.ui.viewer.figure_preview import FigurePreview
 from reader.ui.viewer.mark_keys import MarkKeys
 from reader.ui.viewer.outline import OutlineView
-from reader.ui.viewer.pdf_view import PdfView
+from reader.ui.viewer.pdf_view import FIT_PAGE_ZOOM, PdfView
 from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.thumbnails import ThumbnailList
 from reader.ui.viewer.toolbar import ViewerToolbar
@@ -60,6 +61,8 @@ class ViewerTab(ViewerToolbar, QWidget):
         self._open_docs: list[int] = []
         self.password_dialog: QInputDialog | None = None
         self.undo_stack = QUndoStack(self)  # annotation changes; the window adds it to its QUndoGroup
+        self._layout_kind = "paper" if library is not None and paper_id is not None else "file"
+        self._send_open()  # first, so the render process opens and draws while the widgets are built
         self._build()
         self.annotations: AnnotationController | None = None
         # a library paper's captions come from the library; another PDF's from set_captions
@@ -82,7 +85,7 @@ class ViewerTab(ViewerToolbar, QWidget):
         client.find_done.connect(self._on_found)
         open_docs, owner = self._open_docs, client
         self.destroyed.connect(lambda *_: [owner.close_document(d) for d in open_docs])
-        self._open()
+        self._show_opening()
 
     # construction ------------------------------------------------------------------
 
@@ -154,15 +157,39 @@ class ViewerTab(ViewerToolbar, QWidget):
 
     # opening -------------------------------------------------------------------------
 
-    def _open(self) -> None:
+    def _send_open(self) -> None:
         self._loaded = False
         if not self.pdf_path.exists():
+            self._doc_id = None
+            return
+        self._doc_id = self.client.open_document(self.pdf_path, self._password, first_page=self._initial_page,
+                                                 first_view=self._first_view())
+        self._open_docs.append(self._doc_id)
+
+    def _open(self) -> None:
+        self._send_open()
+        self._show_opening()
+
+    def _show_opening(self) -> None:
+        if self._doc_id is None:
             self._show_placeholder(f"The file for “{self.title}” is missing:\n{self.pdf_path}", "Locate…",
                                    QStyle.StandardPixmap.SP_MessageBoxWarning)
             return
-        self._doc_id = self.client.open_document(self.pdf_path, self._password, first_page=self._initial_page)
-        self._open_docs.append(self._doc_id)
         self._show_placeholder("Opening…", None, None)
+
+    def _first_view(self) -> FirstView:
+        """How the first page will be shown, from the page area of the last tab laid out as this one will be."""
+        zoom, dpr = self._initial_zoom, self.devicePixelRatioF()
+        fit = "page" if zoom == FIT_PAGE_ZOOM else "" if zoom else "width"
+        areas = {outline: (w, h) for (kind, outline), (w, h, area_dpr) in self.client.page_areas.items()
+                 if kind == self._layout_kind and area_dpr == dpr}
+        return FirstView(fit, zoom or 0.0, dpr, areas)
+
+    def _remember_page_area(self, has_toc: bool) -> None:
+        viewport = self.view.viewport()
+        if self.isVisible() and viewport.width() > 0 and viewport.height() > 0:
+            self.client.page_areas[(self._layout_kind, has_toc)] = (viewport.width(), viewport.height(),
+                                                                    self.view.devicePixelRatioF())
 
     def _on_opened(self, doc_id: int, info: dict) -> None:
         if doc_id != self._doc_id or self._loaded:
@@ -186,6 +213,7 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.annotations.document_opened(has_toc)
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.view.set_document(doc_id, info, self._initial_page, self._initial_zoom)
+        self._remember_page_area(has_toc)
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(info["page_count"])
         self.page_box.setValue(self.view.current_page() + 1)
@@ -200,6 +228,14 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.view.go_to_page(page, flash_rect=rect)
         if self._pending_find:
             self.find_text(self._pending_find)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Before the tab's first paint: the document may be open and its first page drawn by now,
+        since both were asked for before the widgets were built. Painting "Opening…" first and the
+        page a moment later cost a second paint of the whole tab (about 5 ms)."""
+        super().showEvent(event)
+        if not self._loaded and self._doc_id is not None:
+            self.client.take_replies()
 
     def _on_details(self, doc_id: int, info: dict) -> None:
         """Every page's real size, read after the first page was shown."""
