@@ -214,8 +214,9 @@ def _conditions(conn: Connection, query: PaperQuery, parsed: ParsedQuery, match:
 
 def _tags_phrase(tag: str) -> str:
     """An FTS5 query for the tag's words, in order, in the tags column (which holds every tag's
-    name, so a paper with the tag always matches); quoted, so nothing in a name is syntax."""
-    return '{tags} : "' + tag.replace('"', '""') + '"'
+    name, so a paper with the tag always matches); quoted, so nothing in a name is syntax. A NUL
+    would end FTS5's string early; the tokenizer reads it as a separator anyway, so a space will do."""
+    return '{tags} : "' + tag.replace('"', '""').replace("\x00", " ") + '"'
 
 
 def _trash_in_use(conn: Connection) -> bool:

@@ -48,3 +48,13 @@ def test_a_renamed_tag_is_found_by_its_new_name(library):
     library.rename_tag("C++", "Modern C plus plus")
     assert _titles(library, PaperQuery(text="graph", tag="modern c plus plus")) == {"Graph paper 3"}
     assert _titles(library, PaperQuery(text="graph", tag="C++")) == set()
+
+
+def test_a_tag_filter_holding_a_nul_character_is_searched_not_an_error(library_home):
+    """Found by the search fuzzer: `TAG:"0\\x00"0` made FTS5 report an unterminated string."""
+    from reader.library import Library, PaperFields, PaperQuery
+
+    with Library.open(library_home) as lib:
+        tagged = lib.add_paper(PaperFields(title="Zero Shot Paper 0", tags=("0\x00",)))
+        lib.add_paper(PaperFields(title="Other Paper 0", tags=("1",)))
+        assert lib.query_ids(PaperQuery(text='TAG:"0\x00"0')) == [tagged]
