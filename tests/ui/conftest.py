@@ -25,6 +25,7 @@ def open_tab(qtbot, render_client):
         qtbot.addWidget(tab)
         tab.resize(900, 700)
         tab.show()
+        tab.activateWindow()  # an earlier test's window may still hold the (offscreen) activation
         if wait_loaded:
             qtbot.waitUntil(tab.is_loaded, timeout=10_000)
         return tab

@@ -77,6 +77,7 @@ def test_reopen_at_remembered_page_and_zoom(qtbot, open_tab, corpus):
 
 def test_go_to_page_from_the_keyboard(qtbot, open_tab, corpus):
     tab = open_tab(corpus / "papers" / PAPER)
+    qtbot.waitUntil(tab.isActiveWindow, timeout=5_000)
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert tab.page_box.hasFocus()
