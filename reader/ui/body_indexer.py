@@ -8,14 +8,13 @@ are stored.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from reader.library.fulltext import IndexProgress
-from reader.ui.tasks import TaskRunner
+from reader.ui.tasks import BackgroundPass, TaskRunner
 
 if TYPE_CHECKING:  # the importers bring the façade, whose import waits for the first paint (reader.app)
     from reader.importers.extraction_pool import ExtractionPool
@@ -24,55 +23,31 @@ if TYPE_CHECKING:  # the importers bring the façade, whose import waits for the
 START_DELAY_MS = 1500  # after the window is up, so start-up itself does no extra work
 
 
-class BodyIndexer(QObject):
-    """Signals: ``progress(IndexProgress)`` while it works, ``finished(int)`` with how many papers were read."""
+class BodyIndexer(BackgroundPass):
+    """Signals: ``progress(IndexProgress)`` while it works, ``finished(int)`` with how many papers were read.
+    Started again while running (a PDF was just relinked), it looks again once this run ends."""
 
     progress = Signal(object)
     finished = Signal(int)
 
     def __init__(self, library: Library, runner: TaskRunner, pool: ExtractionPool, parent=None) -> None:
-        super().__init__(parent)
-        self._library = library
-        self._runner = runner
-        self._pool = pool
-        self._cancel = threading.Event()
-        self._again = False
-        self.running = False
+        super().__init__(library, runner, pool, parent)
 
     def start_later(self, delay_ms: int = START_DELAY_MS) -> None:
-        QTimer.singleShot(delay_ms, self, self.start)
+        super().start_later(delay_ms)
 
-    def start(self) -> None:
-        """Index what is due; when already running, look again once this run ends (a PDF was just relinked)."""
-        if self._cancel.is_set():
-            return
-        if self.running:
-            self._again = True
-            return
-        self.running = True
-        self._again = False
-
+    def work(self) -> int:
         from reader.importers.body_index import index_pending
 
-        def work() -> int:
-            if self._library.index_progress().remaining == 0:
-                return 0
-            return index_pending(self._library, self._pool.page_texts, progress=self.progress.emit,
-                                 is_cancelled=self._cancel.is_set)
+        if self._library.index_progress().remaining == 0:
+            return 0
+        return index_pending(self._library, self._pool.page_texts, progress=self.progress.emit,
+                             is_cancelled=self._cancel.is_set)
 
-        self._runner.run(work, self._done, self._failed, lane="work")
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _done(self, count: int) -> None:
-        self.running = False
+    def finish(self, count: int) -> None:
         self.finished.emit(count)
-        if self._again:
-            self.start()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.running = False
+    def fail(self, exc: BaseException) -> None:
         self.finished.emit(0)
 
 

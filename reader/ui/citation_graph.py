@@ -12,15 +12,15 @@ index was just read in the viewer.
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import Signal
 
 from reader.errors import ReaderError
 from reader.pdf.citations import cache
 from reader.pdf.citations.graph import CitationGraph
 from reader.pdf.citations.library_match import LibraryPaper
 from reader.pdf.citations.model import CitationIndex
+from reader.ui.tasks import BackgroundPass
 
 log = logging.getLogger(__name__)
 
@@ -28,33 +28,17 @@ START_DELAY_MS = 4000  # after the window and the full-text indexer have started
 INDEX_TIMEOUT_S = 60.0
 
 
-class CitationGraphKeeper(QObject):
+class CitationGraphKeeper(BackgroundPass):
     changed = Signal()
 
     def __init__(self, library, runner, pool, parent=None) -> None:
-        super().__init__(parent)
-        self._library, self._runner, self._pool = library, runner, pool
-        self._cancel = threading.Event()
-        self._again = False
-        self.running = False
+        super().__init__(library, runner, pool, parent)
         self.graph = CitationGraph()
 
     def start_later(self, delay_ms: int = START_DELAY_MS) -> None:
-        QTimer.singleShot(delay_ms, self, self.start)
+        super().start_later(delay_ms)
 
-    def start(self) -> None:
-        if self._cancel.is_set():
-            return
-        if self.running:
-            self._again = True
-            return
-        self.running, self._again = True, False
-        self._runner.run(self._work, self._done, self._failed, lane="work")
-
-    def stop(self) -> None:
-        self._cancel.set()
-
-    def _work(self) -> CitationGraph:
+    def work(self) -> CitationGraph:
         library = self._library
         rows = library.listed_identities()
         indexes: dict[int, CitationIndex] = {}
@@ -79,13 +63,9 @@ class CitationGraphKeeper(QObject):
             indexes[paper_id] = index
         return CitationGraph.build((LibraryPaper(*row[:5]) for row in rows), indexes)
 
-    def _done(self, graph: CitationGraph) -> None:
-        self.running = False
+    def finish(self, graph: CitationGraph) -> None:
         self.graph = graph
         self.changed.emit()
-        if self._again:
-            self.start()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.running = False
+    def fail(self, exc: BaseException) -> None:
         log.warning("citation graph not built: %s", exc)

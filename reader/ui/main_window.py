@@ -580,7 +580,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.import_job.cancel()
         self.online.job.cancel()
         self.body_indexer.cancel()
-        self.citation_graph.stop()
+        self.citation_graph.cancel()
         self.runner.wait(15_000)
         super().closeEvent(event)
 
@@ -593,7 +593,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.import_job.cancel()
         self.online.job.cancel()
         self.body_indexer.cancel()
-        self.citation_graph.stop()
+        self.citation_graph.cancel()
         self.runner.wait(15_000)
         self.extraction_pool.shutdown()
         if self._owns_render_client and self._render_client is not None:

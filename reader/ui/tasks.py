@@ -9,11 +9,12 @@ user made them.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +86,50 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self._write.waitForDone(msecs) and self._work.waitForDone(msecs)
+
+
+class BackgroundPass(QObject):
+    """A pass over the library that runs on the work lane after the window is up, once at a time:
+    asked again while it runs, it runs once more when it ends. Subclasses give ``work`` (on the
+    worker thread), ``finish`` and ``fail`` (on the UI thread)."""
+
+    def __init__(self, library, runner: TaskRunner, pool, parent=None) -> None:
+        super().__init__(parent)
+        self._library, self._runner, self._pool = library, runner, pool
+        self._cancel = threading.Event()
+        self._again = False
+        self.running = False
+
+    def start_later(self, delay_ms: int) -> None:
+        QTimer.singleShot(delay_ms, self, self.start)
+
+    def start(self) -> None:
+        if self._cancel.is_set():
+            return
+        if self.running:
+            self._again = True
+            return
+        self.running, self._again = True, False
+        self._runner.run(self.work, self._done, self._failed, lane="work")
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def work(self) -> Any:
+        raise NotImplementedError
+
+    def finish(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def fail(self, exc: BaseException) -> None:
+        raise NotImplementedError
+
+    def _done(self, result: Any) -> None:
+        self.running = False
+        self.finish(result)
+        if self._again:
+            self.start()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.fail(exc)
