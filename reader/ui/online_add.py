@@ -265,6 +265,8 @@ class OnlineAdding(QObject):
         self.job = OnlineJob(window.library, window.runner, window.extraction_pool, window)
         self.job.finished.connect(self._job_finished)
         self.dialog: AddByIdentifierDialog | None = None
+        self._quiet = False  # the batch running was started without a dialog (papers added from references)
+        self._quiet_queue: list[int] = []
         self.add_action = window._action("Add by I&dentifier…", lambda: self.open_dialog(), "Ctrl+Shift+N",
                                          "Add papers by arXiv id, DOI or link, with their details and PDF")
         self.paste_action = window._action("&Paste Identifier or Link", self.paste, QKeySequence.StandardKey.Paste,
@@ -330,7 +332,7 @@ class OnlineAdding(QObject):
         """Papers added from a reference: their details and PDF fetched now, without a dialog, when they
         are marked to fetch; the status bar says how it went. Busy or offline, they stay marked for later."""
         marked = self.window.library.fetch_later()
-        self._quiet_queue = getattr(self, "_quiet_queue", []) + [i for i in paper_ids if i in marked]
+        self._quiet_queue += [i for i in paper_ids if i in marked]
         if self._quiet_queue and not self.job.running:  # several added at once go in one batch
             QTimer.singleShot(0, self._start_quiet_fetch)
 
@@ -367,11 +369,11 @@ class OnlineAdding(QObject):
             if getattr(tab, "paper_id", None) in touched:
                 tab.captions_changed()
         window.body_indexer.start()
-        if getattr(self, "_quiet", False):  # no dialog showed this batch: one line says how it went
+        if self._quiet:  # no dialog showed this batch: one line says how it went
             self._quiet = False
             text = results[0].line() if len(results) == 1 else summary(results, cancelled)
             window.notify(f"Fetching cited papers: {text}", 10_000)
-        if getattr(self, "_quiet_queue", None):  # added while this batch ran
+        if self._quiet_queue:  # added while this batch ran
             QTimer.singleShot(0, self._start_quiet_fetch)
 
 
