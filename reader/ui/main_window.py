@@ -42,6 +42,7 @@ from reader.ui.papers.view import PaperTableView
 from reader.ui.shortcuts import distinct
 from reader.ui.sidebar import Sidebar
 from reader.ui.tasks import TaskRunner
+from reader.ui.viewer.spare_tab import SpareTab
 from reader.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:  # the façade's import waits for the first paint (reader.app)
@@ -61,6 +62,7 @@ class MainWindow(PaperOpening, LibraryCommands, QMainWindow):
         self.log_file = log_file
         self._render_client = render_client
         self._owns_render_client = render_client is None
+        self.spare_tab = SpareTab(self)  # a viewer tab built ahead of the next open
         self.setWindowTitle("Reading List")
         self.last_warning = ""
         self.restore_on_exit: Path | None = None

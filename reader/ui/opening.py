@@ -19,6 +19,7 @@ from reader.ui.viewer.render_client import RenderClient
 from reader.ui.viewer.viewer_tab import ViewerTab
 
 log = logging.getLogger(__name__)
+SPARE_AFTER_START_MS = 2500  # the first spare tab waits for the launch's own work (the library's checks)
 
 
 class PaperOpening:
@@ -116,7 +117,7 @@ class PaperOpening:
             if isinstance(widget, UnlistedTab) and widget.unlisted_path == path:
                 self.tabs.setCurrentIndex(index)
                 return widget
-        tab = UnlistedTab(ViewerTab(self.render_client(), path, path.stem), path)
+        tab = UnlistedTab(self.spare_tab.take(self.render_client(), path, path.stem), path)
         tab.add_requested.connect(lambda _p, t=tab: self._add_unlisted(t))
         index = self.tabs.addTab(tab, _short(path.stem))
         self.tabs.setTabToolTip(index, str(path))
@@ -151,6 +152,7 @@ class PaperOpening:
         if self._render_client is None:
             self._render_client = RenderClient(self)
             self._render_client.start()
+            self.spare_tab.prepare(self._render_client, delay_ms=SPARE_AFTER_START_MS)
         return self._render_client
 
     def viewer_tabs(self) -> list[ViewerTab]:
@@ -178,10 +180,10 @@ class PaperOpening:
             return None
         tab = next((t for t in self.viewer_tabs() if getattr(t, "paper_id", None) == paper_id), None)
         if tab is None:
-            tab = ViewerTab(self.render_client(), pdf, paper.title,
-                            initial_page=paper.last_page if page is None else page,
-                            initial_zoom=paper.last_zoom or None, library=self.library, paper_id=paper_id,
-                            runner=self.runner)
+            tab = self.spare_tab.take(self.render_client(), pdf, paper.title,
+                                      initial_page=paper.last_page if page is None else page,
+                                      initial_zoom=paper.last_zoom or None, library=self.library,
+                                      paper_id=paper_id, runner=self.runner)
             tab.paper_id = paper_id
             tab.position_changed.connect(self._position_saver(paper_id, page if from_link else None))
             tab.locate_requested.connect(lambda pid=paper_id, t=tab: self.locate_pdf(pid, t))
