@@ -305,9 +305,9 @@ class RenderProcess:
         except (OSError, ValueError, AssertionError):
             return False
 
-    def poll(self) -> bool:
+    def poll(self, timeout: float = 0.0) -> bool:
         try:
-            return self._conn is not None and self._conn.poll()
+            return self._conn is not None and self._conn.poll(timeout)
         except (OSError, EOFError):
             return True  # recv will raise and report the death
 

@@ -36,20 +36,19 @@ if TYPE_CHECKING:
     from reader.ui.annotations.controller import AnnotationController
 
 SIDE_SHARE = 0.3  # of the tab's width, at most, for the side panel
+FIRST_PAGE_WAIT_S = 0.02  # a new tab holds its first paint this long at most for its first page (about a frame)
 
 
 class ViewerTab(ViewerToolbar, QWidget):
     position_changed = Signal(int, float)
     locate_requested = Signal()
 
-    def __init__(self, client: RenderClient, pdf_path: Path, title: str, initial_page: int = 0,
+    def __init__(self, client: RenderClient, pdf_path: Path | None, title: str = "", initial_page: int = 0,
                  initial_zoom: float | None = None, parent: QWidget | None = None, *,
                  library: Library | None = None, paper_id: int | None = None, runner=None) -> None:
+        """``pdf_path`` None builds a spare: the widgets only, given a paper later by :meth:`load`."""
         super().__init__(parent)
         self.client = client
-        self.pdf_path = Path(pdf_path)
-        self.title = title
-        self._initial_page, self._initial_zoom = initial_page, initial_zoom
         self._pending_flash: tuple | None = None
         self._pending_find = ""  # find bar text to search for once the document is open (a body-text hit)
         self._doc_id: int | None = None
@@ -61,9 +60,25 @@ class ViewerTab(ViewerToolbar, QWidget):
         self._open_docs: list[int] = []
         self.password_dialog: QInputDialog | None = None
         self.undo_stack = QUndoStack(self)  # annotation changes; the window adds it to its QUndoGroup
+        self.pdf_path: Path | None = None
+        self._built = False
+        if pdf_path is None:
+            self._build()
+            return
+        self.load(pdf_path, title, initial_page, initial_zoom, library=library, paper_id=paper_id, runner=runner)
+
+    def load(self, pdf_path: Path, title: str, initial_page: int = 0, initial_zoom: float | None = None, *,
+             library: Library | None = None, paper_id: int | None = None, runner=None) -> None:
+        """Open the tab's one paper; once only, on a new tab or a spare (see :class:`SpareTab`)."""
+        if self.pdf_path is not None:
+            raise RuntimeError("a viewer tab shows one paper; make a new tab for another")
+        self.pdf_path = Path(pdf_path)
+        self.title = title
+        self._initial_page, self._initial_zoom = initial_page, initial_zoom
         self._layout_kind = "paper" if library is not None and paper_id is not None else "file"
         self._send_open()  # first, so the render process opens and draws while the widgets are built
-        self._build()
+        if not self._built:
+            self._build()
         self.annotations: AnnotationController | None = None
         # a library paper's captions come from the library; another PDF's from set_captions
         self.figure_preview = FigurePreview(self, library, paper_id)
@@ -79,6 +94,7 @@ class ViewerTab(ViewerToolbar, QWidget):
             self.side.addTab(self.figures, "Figures")
             self.figures.figure_clicked.connect(self.show_figure)
         self.references = None  # Paper → References: a window on the whole bibliography, made when asked for
+        client = self.client
         client.document_opened.connect(self._on_opened)
         client.document_failed.connect(self._on_failed)
         client.document_details.connect(self._on_details)
@@ -90,6 +106,7 @@ class ViewerTab(ViewerToolbar, QWidget):
     # construction ------------------------------------------------------------------
 
     def _build(self) -> None:
+        self._built = True
         self.view = PdfView(self.client, self)
         self.find_bar = FindBar(self)
         self.find_bar.hide()
@@ -231,11 +248,20 @@ class ViewerTab(ViewerToolbar, QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Before the tab's first paint: the document may be open and its first page drawn by now,
-        since both were asked for before the widgets were built. Painting "Opening…" first and the
-        page a moment later cost a second paint of the whole tab (about 5 ms)."""
+        since both were asked for before the widgets were built. Painting "Opening…" or a blank
+        page first and the page a moment later costs a second paint of the whole tab (2-5 ms),
+        so the first page is waited for here, a few milliseconds at most."""
         super().showEvent(event)
         if not self._loaded and self._doc_id is not None:
-            self.client.take_replies()
+            self.client.take_replies(FIRST_PAGE_WAIT_S, self._first_page_drawn)
+
+    def _first_page_drawn(self) -> bool:
+        """Open, and its first page drawn; or open with no page on its way (a session's first tab
+        asks for its page once laid out), so that nothing is waited for in vain."""
+        view = self.view
+        if not self._loaded or view.doc_id is None:
+            return False
+        return view.client.cache.get(view._key(view.current_page())) is not None or not self.client.drawing(view.doc_id)
 
     def _on_details(self, doc_id: int, info: dict) -> None:
         """Every page's real size, read after the first page was shown."""
