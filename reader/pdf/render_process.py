@@ -305,9 +305,9 @@ class RenderProcess:
         except (OSError, ValueError, AssertionError):
             return False
 
-    def poll(self, timeout: float = 0.0) -> bool:
+    def poll(self) -> bool:
         try:
-            return self._conn is not None and self._conn.poll(timeout)
+            return self._conn is not None and self._conn.poll()
         except (OSError, EOFError):
             return True  # recv will raise and report the death
 

@@ -426,22 +426,10 @@ class RenderClient(QObject):
                 else:
                     self._renders[req_id] = (key._replace(page=page, scale=scale), segment)
 
-    def drawing(self, doc_id: int) -> bool:
-        """Whether a page of the document is being drawn."""
-        return any(key.doc_id == doc_id for key, _segment in self._renders.values())
-
-    def take_replies(self, wait_s: float = 0.0, until=None) -> None:
+    def take_replies(self) -> None:
         """Handle the replies already waiting, now rather than at the event loop's next turn
-        (a new tab does, when shown, so that its first paint can have the page); with ``wait_s``,
-        also those that come within that time, until ``until()`` is true."""
-        if not self._running:
-            return
-        self._on_readable()
-        deadline = time.monotonic() + wait_s
-        while until is not None and self._running and not until():
-            left = deadline - time.monotonic()
-            if left <= 0 or not self._process.poll(left):
-                return
+        (a new tab does, when shown, so that its first paint can have the page)."""
+        if self._running:
             self._on_readable()
 
     def _on_readable(self) -> None:

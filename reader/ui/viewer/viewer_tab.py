@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from reader.ui.annotations.controller import AnnotationController
 
 SIDE_SHARE = 0.3  # of the tab's width, at most, for the side panel
-FIRST_PAGE_WAIT_S = 0.02  # a new tab holds its first paint this long at most for its first page (about a frame)
 
 
 class ViewerTab(ViewerToolbar, QWidget):
@@ -248,20 +247,12 @@ class ViewerTab(ViewerToolbar, QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Before the tab's first paint: the document may be open and its first page drawn by now,
-        since both were asked for before the widgets were built. Painting "Opening…" or a blank
-        page first and the page a moment later costs a second paint of the whole tab (2-5 ms),
-        so the first page is waited for here, a few milliseconds at most."""
+        since both were asked for at the open. Painting "Opening…" first and the page a moment
+        later cost a second paint of the whole tab (about 5 ms). (Holding the first paint up to
+        20 ms for the page, blocking, was tried: no gain measured.)"""
         super().showEvent(event)
         if not self._loaded and self._doc_id is not None:
-            self.client.take_replies(FIRST_PAGE_WAIT_S, self._first_page_drawn)
-
-    def _first_page_drawn(self) -> bool:
-        """Open, and its first page drawn; or open with no page on its way (a session's first tab
-        asks for its page once laid out), so that nothing is waited for in vain."""
-        view = self.view
-        if not self._loaded or view.doc_id is None:
-            return False
-        return view.client.cache.get(view._key(view.current_page())) is not None or not self.client.drawing(view.doc_id)
+            self.client.take_replies()
 
     def _on_details(self, doc_id: int, info: dict) -> None:
         """Every page's real size, read after the first page was shown."""
