@@ -57,3 +57,24 @@ def test_a_tab_shows_one_paper_only(qtbot, render_client, tmp_path):
     qtbot.addWidget(tab)
     with pytest.raises(RuntimeError):
         tab.load(make_pdf(tmp_path / "b.pdf", title="B", pages=2, body="b"), "B")
+
+
+def test_the_spare_is_built_when_the_reader_pauses_not_mid_scroll(qtbot, render_client):
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from reader.ui.viewer.spare_tab import QUIET_S, SpareTab
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.show()
+    spares = SpareTab(host)
+    spares.prepare(render_client, delay_ms=50)
+    until = time.monotonic() + 3 * QUIET_S
+    while time.monotonic() < until:  # the reader pages down through a paper, a key every 50 ms
+        qtbot.keyPress(host, Qt.Key.Key_PageDown)
+        qtbot.wait(50)
+        assert not spares.ready
+    qtbot.waitUntil(lambda: spares.ready, timeout=5_000)
