@@ -1,0 +1,114 @@
+"""How fast PDFs are added when the extraction pool has one process and when it has one per core (issue 17).
+
+The ground-truth PDFs (``tests/data/ground_truth/*.json`` name files under
+``../shared/corpus/real``) are added to a fresh temporary library through the real
+``import_pdfs`` and a real ``ExtractionPool``, as the window and ``reading-list add``
+do: extraction, writing, figure thumbnails and annotations, the next files read
+ahead while one is written. Each round runs, for each pool size in turn:
+
+- extraction alone: every file read through the pool, as many at once as it has
+  processes (nothing written);
+- the whole import into a new library.
+
+Pages/s is wall-clock: all pages over the time of the whole phase. The pool's
+processes are started (and MuPDF loaded) by the extraction phase, so the import
+phase does not count start-up. The machine may be shared: compare the two pool
+sizes within one run and look at the ranges.
+
+    python benchmarks/import_speed.py [--rounds 3] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+TRUTH = REPO / "tests" / "data" / "ground_truth"
+CORPUS = REPO.parent / "shared" / "corpus" / "real"
+
+from reader.importers.extraction_pool import ExtractionPool, default_workers  # noqa: E402
+from reader.importers.pdf_files import import_pdfs  # noqa: E402
+from reader.library import Library  # noqa: E402
+
+
+def ground_truth_pdfs() -> list[Path]:
+    files = []
+    for truth in sorted(TRUTH.glob("*.json")):
+        pdf = CORPUS / json.loads(truth.read_text(encoding="utf-8"))["file"]
+        if pdf.is_file():
+            files.append(pdf)
+    return files
+
+
+def extraction_alone(pool: ExtractionPool, files: list[Path]) -> tuple[int, float]:
+    """(pages, seconds) for reading every file, ``pool.size`` at a time."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=pool.size) as threads:
+        pages = sum(extraction.page_count for extraction in threads.map(pool.extract, files))
+    return pages, time.perf_counter() - start
+
+
+def whole_import(pool: ExtractionPool, files: list[Path]) -> tuple[int, float, int]:
+    """(papers added, seconds, failures) for adding every file to a new library."""
+    with tempfile.TemporaryDirectory(prefix="import-speed-") as home:
+        with Library.open(home) as library:
+            start = time.perf_counter()
+            outcomes = import_pdfs(library, files, extractor=pool.extract, thumbnailer=pool.thumbnails,
+                                   annotation_reader=pool.annotations, lookahead=pool.size)
+            seconds = time.perf_counter() - start
+    return sum(o.created for o in outcomes), seconds, sum(not o.ok for o in outcomes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="the larger pool size (default: the app's, from the core count)")
+    args = parser.parse_args()
+    files = ground_truth_pdfs()
+    if not files:
+        print(f"no ground-truth PDFs found under {CORPUS}")
+        return 1
+    sizes = sorted({1, max(1, args.workers)})
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{len(files)} PDFs; os.cpu_count() = {os.cpu_count()}, usable cores = {usable}; "
+          f"pool sizes {sizes}; {args.rounds} rounds")
+    results: dict[int, dict[str, list[float]]] = {n: {"extract": [], "import": []} for n in sizes}
+    for round_number in range(1, args.rounds + 1):
+        for n in sizes:
+            pool = ExtractionPool(workers=n)
+            try:
+                pages, extract_s = extraction_alone(pool, files)
+                added, import_s, failed = whole_import(pool, files)
+            finally:
+                pool.shutdown(wait=True)
+            results[n]["extract"].append(pages / extract_s)
+            results[n]["import"].append(pages / import_s)
+            print(f"round {round_number}, {n} process{'es' if n > 1 else ''}: {pages} pages; "
+                  f"extraction alone {extract_s:5.2f} s = {pages / extract_s:6.1f} pages/s; "
+                  f"whole import ({added} added, {failed} failed) {import_s:5.2f} s = {pages / import_s:6.1f} pages/s")
+    print()
+    for n in sizes:
+        for phase, label in (("extract", "extraction alone"), ("import", "whole import")):
+            values = results[n][phase]
+            print(f"{n} process{'es' if n > 1 else '  '}  {label:17} {min(values):6.1f} - {max(values):6.1f} pages/s "
+                  f"(median {sorted(values)[len(values) // 2]:6.1f})")
+    if len(sizes) > 1:
+        one, many = results[sizes[0]], results[sizes[-1]]
+        for phase in ("extract", "import"):
+            ratios = [b / a for a, b in zip(one[phase], many[phase])]
+            print(f"speed-up with {sizes[-1]} processes, {phase:7}: {min(ratios):.2f} - {max(ratios):.2f}x "
+                  f"(per round)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
