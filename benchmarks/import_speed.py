@@ -10,10 +10,10 @@ ahead while one is written. Each round runs, for each pool size in turn:
   processes (nothing written);
 - the whole import into a new library.
 
-Pages/s is wall-clock: all pages over the time of the whole phase. The pool's
-processes are started (and MuPDF loaded) by the extraction phase, so the import
-phase does not count start-up. The machine may be shared: compare the two pool
-sizes within one run and look at the ranges.
+Pages/s is wall-clock: all pages over the time of the whole phase. Every process
+of the pool is started (and MuPDF loaded) before the timing, so neither phase counts
+start-up. The load average printed with each round says how busy the machine was
+(others' work included): compare the two pool sizes within one run, and the ranges.
 
     python benchmarks/import_speed.py [--rounds 3] [--workers N]
 """
@@ -48,6 +48,13 @@ def ground_truth_pdfs() -> list[Path]:
     return files
 
 
+def start_every_worker(pool: ExtractionPool, files: list[Path]) -> None:
+    """Every process of the pool started and MuPDF loaded in it: calls made at the same time take one each."""
+    for _ in range(2):
+        with ThreadPoolExecutor(max_workers=pool.size) as threads:
+            list(threads.map(pool.extract, sorted(files, key=lambda f: f.stat().st_size)[-pool.size:]))
+
+
 def extraction_alone(pool: ExtractionPool, files: list[Path]) -> tuple[int, float]:
     """(pages, seconds) for reading every file, ``pool.size`` at a time."""
     start = time.perf_counter()
@@ -56,15 +63,29 @@ def extraction_alone(pool: ExtractionPool, files: list[Path]) -> tuple[int, floa
     return pages, time.perf_counter() - start
 
 
-def whole_import(pool: ExtractionPool, files: list[Path]) -> tuple[int, float, int]:
-    """(papers added, seconds, failures) for adding every file to a new library."""
+def whole_import(pool: ExtractionPool, files: list[Path]) -> dict[str, float]:
+    """Adding every file to a new library: seconds, papers added and failed, and the seconds the importing
+    thread spent waiting for figure thumbnails and for annotations (drawn in the pool, one file at a time)."""
+    spent = {"thumbnails": 0.0, "annotations": 0.0}
+
+    def timed(name: str, call):
+        def run(*args):
+            start = time.perf_counter()
+            try:
+                return call(*args)
+            finally:
+                spent[name] += time.perf_counter() - start
+        return run
+
     with tempfile.TemporaryDirectory(prefix="import-speed-") as home:
         with Library.open(home) as library:
             start = time.perf_counter()
-            outcomes = import_pdfs(library, files, extractor=pool.extract, thumbnailer=pool.thumbnails,
-                                   annotation_reader=pool.annotations, lookahead=pool.size)
+            outcomes = import_pdfs(library, files, extractor=pool.extract,
+                                   thumbnailer=timed("thumbnails", pool.thumbnails),
+                                   annotation_reader=timed("annotations", pool.annotations), lookahead=pool.size)
             seconds = time.perf_counter() - start
-    return sum(o.created for o in outcomes), seconds, sum(not o.ok for o in outcomes)
+    return {"seconds": seconds, "added": sum(o.created for o in outcomes), "failed": sum(not o.ok for o in outcomes),
+            **spent}
 
 
 def main() -> int:
@@ -86,15 +107,20 @@ def main() -> int:
         for n in sizes:
             pool = ExtractionPool(workers=n)
             try:
+                start_every_worker(pool, files)
+                load = os.getloadavg()[0]
                 pages, extract_s = extraction_alone(pool, files)
-                added, import_s, failed = whole_import(pool, files)
+                run = whole_import(pool, files)
             finally:
                 pool.shutdown(wait=True)
+            import_s = run["seconds"]
             results[n]["extract"].append(pages / extract_s)
             results[n]["import"].append(pages / import_s)
-            print(f"round {round_number}, {n} process{'es' if n > 1 else ''}: {pages} pages; "
+            print(f"round {round_number}, {n} process{'es' if n > 1 else '  '} (load {load:.1f}): {pages} pages; "
                   f"extraction alone {extract_s:5.2f} s = {pages / extract_s:6.1f} pages/s; "
-                  f"whole import ({added} added, {failed} failed) {import_s:5.2f} s = {pages / import_s:6.1f} pages/s")
+                  f"whole import ({run['added']} added, {run['failed']} failed) {import_s:5.2f} s = "
+                  f"{pages / import_s:6.1f} pages/s, of which waiting for thumbnails {run['thumbnails']:4.2f} s, "
+                  f"annotations {run['annotations']:4.2f} s")
     print()
     for n in sizes:
         for phase, label in (("extract", "extraction alone"), ("import", "whole import")):
