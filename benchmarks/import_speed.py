@@ -13,7 +13,9 @@ ahead while one is written. Each round runs, for each pool size in turn:
 Pages/s is wall-clock: all pages over the time of the whole phase. Every process
 of the pool is started (and MuPDF loaded) before the timing, so neither phase counts
 start-up. The load average printed with each round says how busy the machine was
-(others' work included): compare the two pool sizes within one run, and the ranges.
+(others' work included), and, for a pool of several processes, "cores free" how many
+cores a plain CPU-bound loop got when run in that many processes at once, just before
+(2.0 on an idle 2-core machine): compare the two pool sizes within one run, and the ranges.
 
     python benchmarks/import_speed.py [--rounds 3] [--workers N]
 """
@@ -46,6 +48,29 @@ def ground_truth_pdfs() -> list[Path]:
         if pdf.is_file():
             files.append(pdf)
     return files
+
+
+def _spin(count: int) -> int:
+    total = 0
+    for i in range(count):
+        total += i
+    return total
+
+
+def free_cores(processes: int, count: int = 8_000_000) -> float:
+    """How many cores this round gets: the same pure-Python loop in one process, then in ``processes`` at once."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as spinners:
+        list(spinners.map(_spin, [1000] * processes))  # started
+        start = time.perf_counter()
+        spinners.submit(_spin, count).result()
+        alone = time.perf_counter() - start
+        start = time.perf_counter()
+        list(spinners.map(_spin, [count] * processes))
+        together = time.perf_counter() - start
+    return processes * alone / together
 
 
 def start_every_worker(pool: ExtractionPool, files: list[Path]) -> None:
@@ -109,6 +134,7 @@ def main() -> int:
             try:
                 start_every_worker(pool, files)
                 load = os.getloadavg()[0]
+                cores = free_cores(n) if n > 1 else 1.0
                 pages, extract_s = extraction_alone(pool, files)
                 run = whole_import(pool, files)
             finally:
@@ -116,7 +142,9 @@ def main() -> int:
             import_s = run["seconds"]
             results[n]["extract"].append(pages / extract_s)
             results[n]["import"].append(pages / import_s)
-            print(f"round {round_number}, {n} process{'es' if n > 1 else '  '} (load {load:.1f}): {pages} pages; "
+            cores_note = f", {cores:.2f} cores free" if n > 1 else ""
+            print(f"round {round_number}, {n} process{'es' if n > 1 else '  '} (load {load:.1f}{cores_note}): "
+                  f"{pages} pages; "
                   f"extraction alone {extract_s:5.2f} s = {pages / extract_s:6.1f} pages/s; "
                   f"whole import ({run['added']} added, {run['failed']} failed) {import_s:5.2f} s = "
                   f"{pages / import_s:6.1f} pages/s, of which waiting for thumbnails {run['thumbnails']:4.2f} s, "

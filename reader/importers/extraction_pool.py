@@ -27,6 +27,7 @@ import copy
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -142,7 +143,7 @@ class ExtractionPool:
 
     def thumbnails(self, pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
         """Render figure regions to PNG files; one bool per job (False: that one failed)."""
-        return self._call(pdf, THUMBNAILS_TIMEOUT_S, "to draw its figures", _thumbnails, str(pdf), jobs)
+        return self._shared(pdf, THUMBNAILS_TIMEOUT_S, "to draw its figures", _thumbnails, str(pdf), jobs)
 
     def call(self, path: Path, name: str, *args, timeout_s: float = DEFAULT_TIMEOUT_S, doing: str = "to read"):
         """Run ``"package.module:function"(*args)`` in a worker process (``path`` names it in errors)."""
@@ -160,26 +161,57 @@ class ExtractionPool:
 
     def _call(self, path: Path, timeout_s: float, doing: str, fn, *args):
         """``fn(*args)`` in a worker; any way it can go wrong there becomes one :class:`PdfError`."""
-        from reader.pdf.limits import memory_message, out_of_memory
-
         timeout_s = self._timeout if self._timeout is not None else timeout_s
         with self._lease() as worker:
             executor, future = self._submit(worker, fn, *args)
+            return self._result(path, timeout_s, doing, worker, executor, future, timeout_s)
+
+    def _result(self, path: Path, timeout_s: float, doing: str, worker: _Worker, executor: ProcessPoolExecutor,
+                future, wait_s: float):
+        from reader.pdf.limits import memory_message, out_of_memory
+
+        try:
+            return future.result(timeout=wait_s)
+        except FutureTimeout:
+            self._replace(worker, executor)
+            raise PdfError(f"{path} took more than {timeout_s:.0f} s {doing} and was skipped.") from None
+        except BrokenProcessPool:
+            self._replace(worker, executor)
+            raise PdfError(f"{path} crashed the PDF reader and was skipped.") from None
+        except ReaderError:
+            raise
+        except Exception as exc:  # from the worker: MuPDF's own errors, or the memory cap reached
+            if out_of_memory(exc):
+                self._replace(worker, executor)  # a worker that ran out may have left its heap in pieces
+                raise PdfError(memory_message(str(path), self._memory)) from None
+            raise PdfError(f"{path} cannot be read ({exc}).") from None
+
+    def _shared(self, path: Path, timeout_s: float, doing: str, fn, first_arg, jobs: list) -> list:
+        """``fn(first_arg, jobs)`` with the jobs dealt out to this call's worker and any other started
+        worker that is idle (never one started for it); the answers come back in the jobs' order.
+
+        Figure thumbnails cost an import about as much as extraction, and a file's are drawn
+        while the next files' extractions may already be done: idle processes then help.
+        """
+        timeout_s = self._timeout if self._timeout is not None else timeout_s
+        with self._lease() as worker, self._borrow_idle(len(jobs) - 1) as helpers:
+            crew = [worker, *helpers]
+            running = [(w, *self._submit(w, fn, first_arg, jobs[k::len(crew)])) for k, w in enumerate(crew)]
+            deadline = time.monotonic() + timeout_s
+            parts = []
             try:
-                return future.result(timeout=timeout_s)
-            except FutureTimeout:
-                self._replace(worker, executor)
-                raise PdfError(f"{path} took more than {timeout_s:.0f} s {doing} and was skipped.") from None
-            except BrokenProcessPool:
-                self._replace(worker, executor)
-                raise PdfError(f"{path} crashed the PDF reader and was skipped.") from None
-            except ReaderError:
+                for w, executor, future in running:
+                    wait_s = max(0.0, deadline - time.monotonic())
+                    parts.append(self._result(path, timeout_s, doing, w, executor, future, wait_s))
+            except PdfError:
+                for w, executor, future in running:
+                    if not future.done():  # the file is given up: its other parts stop with it
+                        self._replace(w, executor)
                 raise
-            except Exception as exc:  # from the worker: MuPDF's own errors, or the memory cap reached
-                if out_of_memory(exc):
-                    self._replace(worker, executor)  # a worker that ran out may have left its heap in pieces
-                    raise PdfError(memory_message(str(path), self._memory)) from None
-                raise PdfError(f"{path} cannot be read ({exc}).") from None
+        answers = [None] * len(jobs)
+        for k, part in enumerate(parts):
+            answers[k::len(crew)] = part
+        return answers
 
     @contextmanager
     def _lease(self) -> Iterator[_Worker]:
@@ -216,6 +248,22 @@ class ExtractionPool:
                     slots.background_busy -= 1
                 slots.idle.append(worker)
                 slots.changed.notify_all()
+
+    @contextmanager
+    def _borrow_idle(self, at_most: int) -> Iterator[list[_Worker]]:
+        """Up to ``at_most`` idle workers whose process is running, without waiting; none for background work."""
+        slots = self._slots
+        with slots.changed:
+            borrowed = [] if self._background else [w for w in slots.idle if w.executor is not None][:max(0, at_most)]
+            for worker in borrowed:
+                slots.idle.remove(worker)
+        try:
+            yield borrowed
+        finally:
+            if borrowed:
+                with slots.changed:
+                    slots.idle.extend(borrowed)
+                    slots.changed.notify_all()
 
     def _started(self, worker: _Worker) -> ProcessPoolExecutor:
         """The worker's executor, made now if it has none (its process starts with the first call)."""

@@ -196,12 +196,14 @@ def test_reading_ahead_gives_the_same_outcomes_in_the_same_order_as_one_at_a_tim
             outcomes = import_pdfs(library, batch, extractor=pool.extract, thumbnailer=pool.thumbnails,
                                    annotation_reader=pool.annotations, lookahead=lookahead,
                                    progress=lambda d, t, o: reports.append((d, t, o.path.name, o.ok)))
-            stored = [(p.id, p.title, p.page_count, len(p.captions)) for p in _papers(library)]
+            stored = [(p.id, p.title, p.page_count, [(c.label, bool(c.thumbnail)) for c in p.captions])
+                      for p in _papers(library)]
         results[name] = (_summary(outcomes), reports, stored)
     assert results["ahead"] == results["one at a time"]
     summary = results["ahead"][0]
     assert [row[2] for row in summary] == [True, True, False, True, False, False, True, True, True, True, False]
     assert "does not exist" in summary[2][4] and summary[4][3] and not summary[4][4]
+    assert sum(drawn for paper in results["ahead"][2] for _, drawn in paper[3]) > 10  # figure thumbnails drawn
 
 
 def test_cancel_while_reading_ahead_writes_nothing_more(pools, library_home):
@@ -231,12 +233,15 @@ def test_cancel_while_reading_ahead_writes_nothing_more(pools, library_home):
 def test_one_file_starts_one_worker_and_a_batch_no_more_than_the_pool_has(pools, library_home):
     before = {p.pid for p in multiprocessing.active_children()}
     pool = pools(workers=4)
+    figures = max(REAL, key=lambda p: "acl-main" in p.name)  # 13 figures and tables: drawn by one process too
     with Library.open(library_home) as library:
-        [outcome] = import_pdfs(library, [REAL[0]], extractor=pool.extract, thumbnailer=pool.thumbnails,
+        [outcome] = import_pdfs(library, [figures], extractor=pool.extract, thumbnailer=pool.thumbnails,
                                 annotation_reader=pool.annotations, lookahead=pool.size)
-        assert outcome.created
+        assert outcome.created and not outcome.warnings
+        assert sum(bool(c.thumbnail) for c in library.paper(outcome.paper_id).captions) >= 10
         assert len(_new_children(before)) == 1
-        outcomes = import_pdfs(library, REAL[1:9], extractor=pool.extract, thumbnailer=pool.thumbnails,
+        outcomes = import_pdfs(library, [p for p in REAL if p != figures][:8], extractor=pool.extract,
+                               thumbnailer=pool.thumbnails,
                                annotation_reader=pool.annotations, lookahead=pool.size)
         assert all(o.ok for o in outcomes)
     assert 1 < len(_new_children(before)) <= 4
@@ -263,3 +268,24 @@ def test_background_work_leaves_a_worker_to_the_import(pools, tmp_path):
     assert title
     assert ended["import"] < min(ended["first"], ended["second"])  # it did not wait behind a background call
     assert max(ended.values()) - min(ended["first"], ended["second"]) >= 5.5  # the two ran one after the other
+
+
+def test_idle_workers_help_draw_a_files_thumbnails_with_the_same_result(pools, tmp_path):
+    figures = max(REAL, key=lambda p: "acl-main" in p.name)
+    drawn = {}
+    for workers in (1, 2):
+        pool = pools(workers=workers)
+        captions = [c for c in pool.extract(figures).captions if c.region]
+        folder = tmp_path / f"thumbs-{workers}"
+        folder.mkdir()
+        jobs = [(c.page, tuple(c.region), str(folder / f"{i}.png")) for i, c in enumerate(captions)]
+        jobs.append((999, (0, 0, 10, 10), str(folder / "no-such-page.png")))
+        threads = [threading.Thread(target=pool.call, args=(figures, "time:sleep", 0.3)) for _ in range(workers)]
+        for thread in threads:  # every worker started, so the second is idle to help
+            thread.start()
+        for thread in threads:
+            thread.join()
+        answers = pool.thumbnails(figures, jobs)
+        drawn[workers] = (answers, [Path(out).read_bytes() if ok else b"" for ok, (_, _, out) in zip(answers, jobs)])
+    assert len(drawn[1][0]) >= 11 and drawn[1][0][-1] is False and all(drawn[1][0][:-1])
+    assert drawn[2] == drawn[1]
