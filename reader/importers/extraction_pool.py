@@ -136,7 +136,10 @@ class ExtractionPool:
             else:
                 return  # every process is at work already
             executor = self._started(worker)
-        executor.submit(int, 0)
+        try:
+            executor.submit(int, 0)
+        except (RuntimeError, BrokenProcessPool):  # replaced meanwhile by a call that failed: it starts afresh
+            pass
 
     def extract(self, path: Path):
         return self._call(path, EXTRACT_TIMEOUT_S, "to read", _extract, str(path))
