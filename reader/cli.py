@@ -285,7 +285,8 @@ def _cmd_add(library, args) -> int:
     failed = 0
     with _pdf_worker() as pool:  # PyMuPDF runs in a bounded child, as in the window
         outcomes = import_pdfs(library, args.files, tags=args.tag, extractor=pool.extract,
-                               thumbnailer=pool.thumbnails, annotation_reader=pool.annotations)
+                               thumbnailer=pool.thumbnails, annotation_reader=pool.annotations,
+                               lookahead=pool.size)  # the next PDFs are read on the other cores meanwhile
     for outcome in outcomes:
         if outcome.ok:
             print(outcome.paper_id)

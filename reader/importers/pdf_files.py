@@ -1,4 +1,5 @@
-"""Adding PDF files to the library: check, extract, copy, record, one file at a time.
+"""Adding PDF files to the library: check, extract, copy, record, one file after another
+(the next files' extractions may run meanwhile in other processes: see :func:`import_pdfs`).
 
 A bad file never stops the batch: each path gets an :class:`ImportOutcome` that
 says what happened to it, and nothing is written for a file that fails.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -174,59 +176,140 @@ def import_pdfs(
     is_cancelled: Callable[[], bool] = lambda: False,
     thumbnailer: Thumbnailer | None = default_thumbnailer,
     annotation_reader: AnnotationReader | None = default_annotation_reader,
+    lookahead: int = 0,
 ) -> list[ImportOutcome]:
+    """Add each file in turn; ``lookahead`` of the next files are read while one is written.
+
+    Give the pool's size as ``lookahead`` when ``extractor`` runs in an
+    :class:`~reader.importers.extraction_pool.ExtractionPool`, so every core reads;
+    0 reads each file only when its turn comes. Outcomes, their order, progress and
+    cancel are the same either way (see :class:`_ReadAhead`).
+    """
     files = [Path(p) for p in paths]
     outcomes: list[ImportOutcome] = []
-    for index, path in enumerate(files):
-        if is_cancelled():
-            break
-        outcome = import_one(library, path, tags, extractor)
-        skipped: list[str] = []  # the paper is in: what failed after it is said, never a reason to fail
-        if outcome.created and thumbnailer is not None:
-            try:
-                drawn = add_thumbnails(library, outcome.paper_id, thumbnailer)
-                wanted = sum(1 for c in library.paper(outcome.paper_id).captions if c.region and c.page)
-                if drawn < wanted:  # a figure too costly or too broken to draw: its caption shows as text
-                    skipped.append(f"{wanted - drawn} of its {wanted} figure thumbnails could not be drawn")
-            except (ReaderError, OSError) as exc:  # a missing thumbnail only shows as text
-                skipped.append(f"its figures have no thumbnails ({_sentence(exc)})")
-        if outcome.created and annotation_reader is not None:
-            try:
-                with _openable_name(path) as readable:
-                    add_file_annotations(library, outcome.paper_id, readable, annotation_reader)
-            except MarksCutShort as exc:
-                skipped.append(str(exc))
-            except (ReaderError, OSError) as exc:
-                skipped.append(f"the annotations in the file were not imported ({_sentence(exc)})")
-        if skipped:
-            outcome = replace(outcome, warnings=outcome.warnings + tuple(skipped))
-        outcomes.append(outcome)
-        if progress:
-            progress(index + 1, len(files), outcome)
+    ahead = _ReadAhead(library, files, extractor, lookahead)
+    try:
+        for index, path in enumerate(files):
+            if is_cancelled():
+                break
+            outcome = ahead.import_one(index, tags)
+            skipped: list[str] = []  # the paper is in: what failed after it is said, never a reason to fail
+            if outcome.created and thumbnailer is not None:
+                try:
+                    drawn = add_thumbnails(library, outcome.paper_id, thumbnailer)
+                    wanted = sum(1 for c in library.paper(outcome.paper_id).captions if c.region and c.page)
+                    if drawn < wanted:  # a figure too costly or too broken to draw: its caption shows as text
+                        skipped.append(f"{wanted - drawn} of its {wanted} figure thumbnails could not be drawn")
+                except (ReaderError, OSError) as exc:  # a missing thumbnail only shows as text
+                    skipped.append(f"its figures have no thumbnails ({_sentence(exc)})")
+            if outcome.created and annotation_reader is not None:
+                try:
+                    with _openable_name(path) as readable:
+                        add_file_annotations(library, outcome.paper_id, readable, annotation_reader)
+                except MarksCutShort as exc:
+                    skipped.append(str(exc))
+                except (ReaderError, OSError) as exc:
+                    skipped.append(f"the annotations in the file were not imported ({_sentence(exc)})")
+            if skipped:
+                outcome = replace(outcome, warnings=outcome.warnings + tuple(skipped))
+            outcomes.append(outcome)
+            if progress:
+                progress(index + 1, len(files), outcome)
+    finally:
+        ahead.close()
     return outcomes
 
 
+class _ReadAhead:
+    """The extractions of the next files, started while the current file is written.
+
+    Only ``extractor(path)`` runs ahead, in threads that each wait on their own
+    worker process. Each file's checks, its hash and the library's "already in?"
+    are taken on the caller's thread, and the library is asked again when the
+    file's turn comes: a batch holding the same bytes twice may read them twice,
+    but adds them once, as a one-at-a-time import would. A file already in the
+    library is not read at all. Closing drops the extractions not yet started;
+    those running finish in their threads and their results are thrown away.
+    """
+
+    def __init__(self, library: Library, files: list[Path], extractor: Extractor, depth: int) -> None:
+        self._library, self._files, self._extractor, self._depth = library, files, extractor, max(0, depth)
+        self._threads = (ThreadPoolExecutor(max_workers=self._depth, thread_name_prefix="extract-ahead")
+                         if self._depth else None)
+        self._planned: dict[int, tuple[str | None, BaseException | None, Future | None]] = {}
+        self._next = 0  # the first file not yet planned
+
+    def import_one(self, index: int, tags: Sequence[str]) -> ImportOutcome:
+        path = self._files[index]
+        if self._threads is None:
+            return import_one(self._library, path, tags, self._extractor)
+        while self._next < len(self._files) and self._next <= index + self._depth:
+            self._plan(self._next)
+            self._next += 1
+        digest, error, extraction = self._planned.pop(index)
+
+        def add() -> ImportOutcome:
+            if error is not None:
+                raise error
+            read = extraction.result if extraction is not None else lambda: _read(self._extractor, path)
+            return _add(self._library, path, tags, digest, read)
+
+        return _outcome(path, add)
+
+    def _plan(self, index: int) -> None:
+        path, digest, error, extraction = self._files[index], None, None, None
+        try:
+            digest = _checked_digest(path)
+            if self._library.find_by_hash(digest) is None:
+                extraction = self._threads.submit(_read, self._extractor, path)
+        except (ReaderError, OSError) as exc:  # said in the file's outcome, when its turn comes
+            error = exc
+        self._planned[index] = (digest, error, extraction)
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+        self._planned.clear()
+
+
 def import_one(library: Library, path: Path, tags: Sequence[str], extractor: Extractor) -> ImportOutcome:
+    return _outcome(path, lambda: _add(library, path, tags, _checked_digest(path), lambda: _read(extractor, path)))
+
+
+def _outcome(path: Path, add: Callable[[], ImportOutcome]) -> ImportOutcome:
+    """``add()``, or the outcome that says why the file was not added."""
     try:
-        if not path.is_file():
-            raise ReaderError(f"{path} does not exist." if not path.exists() else f"{path} is not a file.")
-        digest = sha256_file(path)
-        existing = library.find_by_hash(digest)
-        if existing is not None:  # same bytes: no need to read the PDF again
-            outcome = library.add_pdf(path, PaperFields(tags=tuple(tags)), sha256=digest)
-            return ImportOutcome(path, outcome.paper_id, False, outcome.title)
-        with _openable_name(path) as readable:
-            extraction = extractor(readable)
-        fields = fields_from_extraction(extraction, path, tags)
-        outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
-                                  captions=captions_from_extraction(extraction), sha256=digest,
-                                  page_texts=getattr(extraction, "page_texts", None))
-        return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title,
-                             warnings=tuple(getattr(extraction, "warnings", ())))
+        return add()
     except ReaderError as exc:
         return ImportOutcome(path, error=str(exc))
     except OSError as exc:
         return ImportOutcome(path, error=f"{path} cannot be read: {exc.strerror or exc}.")
+
+
+def _checked_digest(path: Path) -> str:
+    if not path.is_file():
+        raise ReaderError(f"{path} does not exist." if not path.exists() else f"{path} is not a file.")
+    return sha256_file(path)
+
+
+def _read(extractor: Extractor, path: Path):
+    """The extraction of ``path``; a link with a plain name stands in for it until the extractor is done."""
+    with _openable_name(path) as readable:
+        return extractor(readable)
+
+
+def _add(library: Library, path: Path, tags: Sequence[str], digest: str, read: Callable[[], Any]) -> ImportOutcome:
+    existing = library.find_by_hash(digest)
+    if existing is not None:  # same bytes: no need to read the PDF again
+        outcome = library.add_pdf(path, PaperFields(tags=tuple(tags)), sha256=digest)
+        return ImportOutcome(path, outcome.paper_id, False, outcome.title)
+    extraction = read()
+    fields = fields_from_extraction(extraction, path, tags)
+    outcome = library.add_pdf(path, fields, page_count=extraction.page_count,
+                              captions=captions_from_extraction(extraction), sha256=digest,
+                              page_texts=getattr(extraction, "page_texts", None))
+    return ImportOutcome(path, outcome.paper_id, outcome.created, outcome.title,
+                         warnings=tuple(getattr(extraction, "warnings", ())))
 
 
 def _title_from_filename(path: Path) -> str:

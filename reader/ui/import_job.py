@@ -42,7 +42,7 @@ class ImportJob(QObject):
             return import_pdfs(self._library, paths, tags=tags, extractor=self._pool.extract,
                                thumbnailer=self._pool.thumbnails, annotation_reader=self._pool.annotations,
                                progress=lambda d, t, o: self.progress.emit(d, t, o),
-                               is_cancelled=self._cancel.is_set)
+                               is_cancelled=self._cancel.is_set, lookahead=self._pool.size)
 
         self._runner.run(work, self._done, self._failed, lane="work")
 

@@ -95,7 +95,8 @@ class BackgroundPass(QObject):
 
     def __init__(self, library, runner: TaskRunner, pool, parent=None) -> None:
         super().__init__(parent)
-        self._library, self._runner, self._pool = library, runner, pool
+        # an ExtractionPool's background share: an import started meanwhile keeps a process of its own
+        self._library, self._runner, self._pool = library, runner, pool.for_background()
         self._cancel = threading.Event()
         self._again = False
         self.running = False
