@@ -64,10 +64,12 @@ class _Marks(_mupdf.FzDevice2):
         self.graphics: list[Rect] = []
         self.turned: list[Rect] = []
 
-    def _push(self, rect) -> None:
-        r = _mupdf.FzRect(rect)
-        box = (r.x0, r.y0, r.x1, r.y1)
-        self.stack.append(_meet(box, self.stack[-1]) if self.stack else box)
+    def _push(self, r) -> None:
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
+        if self.stack:  # _meet, written out (as in _add)
+            c0, c1, c2, c3 = self.stack[-1]
+            x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
+        self.stack.append((x0, y0, x1, y1))
 
     def _clip(self, ctx, *args) -> None:
         self._push(args[-1])  # the scissor: the clip's bounds
@@ -82,10 +84,18 @@ class _Marks(_mupdf.FzDevice2):
             self.stack.pop()
 
     def _add(self, out: list[Rect], r) -> None:
-        box = (r.x0, r.y0, r.x1, r.y1)
-        box = _meet(box, self.stack[-1]) if self.stack else box
-        if box[2] >= box[0] and box[3] >= box[1]:
-            out.append(box)
+        """Keep the mark ``r`` cut to the clip, unless nothing of it shows.
+
+        Called for every path, image and turned text a page paints: :func:`_meet` is
+        written out, keeping what ``max`` and ``min`` return on ties, because the calls
+        cost more than the comparisons.
+        """
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
+        if self.stack:
+            c0, c1, c2, c3 = self.stack[-1]
+            x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
+        if x1 >= x0 and y1 >= y0:
+            out.append((x0, y0, x1, y1))
             if len(out) > self.limit:
                 self.cookie.m_internal.abort = 1  # a point cloud: the text pass's vectors will do
 
@@ -140,10 +150,12 @@ def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> t
     except Exception:
         found, turned = list(vectors) + [tuple(i["bbox"]) for i in page.get_image_info()], []
     pr = tuple(page.rect)
+    p0, p1, p2, p3 = pr
+    largest = 0.8 * _area(pr)  # type: ignore[arg-type]
     graphics = []
-    for box in found:
-        x0, y0, x1, y1 = _meet(box, pr)  # type: ignore[arg-type]
-        if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= 0.8 * _area(pr):
+    for b0, b1, b2, b3 in found:  # each cut to the page: _meet(box, pr) written out, as in _Marks._add
+        x0, y0, x1, y1 = p0 if p0 > b0 else b0, p1 if p1 > b1 else b1, p2 if p2 < b2 else b2, p3 if p3 < b3 else b3
+        if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= largest:
             graphics.append((x0, y0, x1, y1))
     return graphics, [t for t in turned if t[3] - t[1] < 0.25 * page.rect.height]
 
