@@ -199,7 +199,7 @@ def _wordy(line: Line) -> bool:
     if text.isascii():
         letters = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
     else:
-        letters = sum(ch.isalpha() for ch in text)
+        letters = sum(map(str.isalpha, text))
     return letters >= 0.6 * len(text.replace(" ", ""))
 
 
@@ -381,11 +381,20 @@ class PageRegions:
         fx0, fy0, fx1, fy1 = free
         if fx1 - fx0 < 4 or fy1 - fy0 < 4:
             return None
-        inside = [
-            (r, g) for r, g in self.content
-            if (_overlap(r[0], r[2], fx0, fx1) >= 0.6 * (r[2] - r[0]) if r[2] > r[0] else fx0 <= r[0] <= fx1)
-            and fy0 <= (r[1] + r[3]) / 2 <= fy1 and _overlap(r[1], r[3], fy0, fy1) >= 0.6 * (r[3] - r[1])
-        ]
+        inside = []
+        for entry in self.content:  # most of them lie elsewhere: the _overlap calls are written out
+            r0, r1, r2, r3 = entry[0]
+            if not fy0 <= (r1 + r3) / 2 <= fy1:
+                continue
+            if r2 > r0:
+                across = (fx1 if fx1 < r2 else r2) - (fx0 if fx0 > r0 else r0)
+                if not (across if across > 0.0 else 0.0) >= 0.6 * (r2 - r0):
+                    continue
+            elif not fx0 <= r0 <= fx1:
+                continue
+            down = (fy1 if fy1 < r3 else r3) - (fy0 if fy0 > r1 else r1)
+            if (down if down > 0.0 else 0.0) >= 0.6 * (r3 - r1):
+                inside.append(entry)
         near = {"above": lambda r: cap[1] - r[3], "below": lambda r: r[1] - cap[3],
                 "right": lambda r: r[0] - cap[2], "left": lambda r: cap[0] - r[2]}[side]
         far = {"above": lambda r: cap[1] - r[1], "below": lambda r: r[3] - cap[3],
