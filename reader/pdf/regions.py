@@ -284,7 +284,8 @@ class PageRegions:
         for row in self._rows(open_lines):
             justified = any(abs(row[-1].x1 - e) <= 3 for e in edges)
             if row[-1].x1 - row[0].x0 >= 0.7 * column and (justified if edges else all(_wordy(ln) for ln in row)):
-                if any(_wordy(ln) and not _gappy(ln, 1.5) and ln.width > 0.4 * column and len(ln.text.split()) >= 4 for ln in row):
+                if any(ln.width > 0.4 * column and _wordy(ln) and not _gappy(ln, 1.5) and len(ln.text.split()) >= 4
+                       for ln in row):  # the cheap tests first
                     running.update(id(ln) for ln in row)
             elif justified and _EQNO.search(row[-1].text):
                 eq = row[-1]  # a numbered display equation: everything on its row in the column
@@ -293,7 +294,7 @@ class PageRegions:
         starts = {round(ln.x0) for ln in open_lines if id(ln) in running}
         running.update(  # numbered section headings, even with a float set right under them
             id(ln) for ln in open_lines
-            if _bold(ln) and _HEADING.match(ln.text) and len(ln.text.split()) <= 12
+            if _HEADING.match(ln.text) and _bold(ln) and len(ln.text.split()) <= 12
             and any(abs(ln.x0 - x) <= 3 for x in starts)
         )
         seeds = sorted((ln for ln in open_lines if id(ln) in running), key=lambda ln: (round(ln.x0 / 20), ln.base))
@@ -329,8 +330,9 @@ class PageRegions:
             x1 = lay.centre
         elif lay.two_columns and cap[0] > lay.centre - slack:
             x0 = lay.centre
+        c1, c3 = cap[1], cap[3]
         for s in self.stops:
-            if s != cap and _overlap(s[1], s[3], cap[1], cap[3]) > 0:
+            if s != cap and (c3 if c3 < s[3] else s[3]) - (c1 if c1 > s[1] else s[1]) > 0:  # _overlap, written out
                 if s[0] >= cap[2] - 1:
                     x1 = min(x1, s[0] - 1)
                 elif s[2] <= cap[0] + 1:
@@ -346,8 +348,12 @@ class PageRegions:
         out = []
         for side in ("above", "below"):
             edge = self.page[1] + margin if side == "above" else self.page[3] - margin
-            for s in self.stops:
-                if s == cap or _overlap(s[0], s[2], bx0, bx1) < min(20.0, 0.3 * (s[2] - s[0])):
+            for s in self.stops:  # the _overlap and min calls written out: every stop, twice per caption
+                if s == cap:
+                    continue
+                s0, s2 = s[0], s[2]
+                across, least = (bx1 if bx1 < s2 else s2) - (bx0 if bx0 > s0 else s0), 0.3 * (s2 - s0)
+                if (across if across > 0.0 else 0.0) < (least if least < 20.0 else 20.0):
                     continue
                 if side == "above" and s[3] <= cy0 + 1:
                     edge = max(edge, s[3])
@@ -361,7 +367,7 @@ class PageRegions:
         for side, sx0, sx1 in (("right", cx1, self.page[2]), ("left", self.page[0], cx0)):
             top, bottom = self.page[1] + margin, self.page[3] - margin
             for s in self.stops:
-                if s != cap and _overlap(s[0], s[2], sx0, sx1) > 0:
+                if s != cap and (sx1 if sx1 < s[2] else s[2]) - (sx0 if sx0 > s[0] else s[0]) > 0:  # _overlap
                     if s[3] <= cy0 + 1:
                         top = max(top, s[3])
                     elif s[1] >= cy0:
@@ -409,9 +415,11 @@ class PageRegions:
                 gap = max(0.0, near(rect))
             elif near(rect) - far(tuple(region)) > limit:  # type: ignore[arg-type]
                 break
-            if vertical and _overlap(rect[0] - reach, rect[2] + reach, span[0], span[1]) <= 0:
-                deferred.append((rect, is_graphic))
-                continue
+            if vertical:
+                lo, hi = rect[0] - reach, rect[2] + reach  # _overlap(lo, hi, *span) <= 0, written out
+                if not (span[1] if span[1] < hi else hi) - (span[0] if span[0] > lo else lo) > 0:
+                    deferred.append((rect, is_graphic))
+                    continue
             todo = [(rect, is_graphic)]
             while todo:
                 r, g = todo.pop()
