@@ -84,13 +84,15 @@ class _Marks(_mupdf.FzDevice2):
             self.stack.pop()
 
     def _add(self, out: list[Rect], r) -> None:
-        """Keep the mark ``r`` cut to the clip, unless nothing of it shows.
+        self._keep(out, r.x0, r.y0, r.x1, r.y1)
+
+    def _keep(self, out: list[Rect], x0: float, y0: float, x1: float, y1: float) -> None:
+        """Keep a mark cut to the clip, unless nothing of it shows.
 
         Called for every path, image and turned text a page paints: :func:`_meet` is
         written out, keeping what ``max`` and ``min`` return on ties, because the calls
         cost more than the comparisons.
         """
-        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
         if self.stack:
             c0, c1, c2, c3 = self.stack[-1]
             x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
@@ -101,12 +103,14 @@ class _Marks(_mupdf.FzDevice2):
 
     def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
         r = _mupdf.ll_fz_bound_path(path, None, ctm)
-        if alpha > 0 and not ((r.x1 - r.x0) * (r.y1 - r.y0) > 1500 and _white(colorspace, color)):
-            self._add(self.graphics, r)  # a white box only paints over the page's own white
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1  # read once: each read of a MuPDF struct's field is a call
+        if alpha > 0 and not ((x1 - x0) * (y1 - y0) > 1500 and _white(colorspace, color)):
+            self._keep(self.graphics, x0, y0, x1, y1)  # a white box only paints over the page's own white
 
     def stroke_path(self, ctx, path, stroke, ctm, colorspace, color, alpha, color_params):
         if alpha > 0:
-            self._add(self.graphics, _mupdf.ll_fz_bound_path(path, stroke, ctm))
+            r = _mupdf.ll_fz_bound_path(path, stroke, ctm)
+            self._keep(self.graphics, r.x0, r.y0, r.x1, r.y1)
 
     def fill_shade(self, ctx, shade, ctm, alpha, color_params):
         if alpha > 0:
