@@ -309,7 +309,11 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
     active: list[Line] = []
     for line in lines:
         active = [a for a in active if a.y1 > line.y0]
-        target = next((c for c in active if _touch(c, line) is not None), None)
+        target = None
+        for candidate in active:
+            if _touch(candidate, line) is not None:
+                target = candidate
+                break
         if target is None:
             out.append(line)
             active.append(line)
