@@ -66,7 +66,7 @@ class _Marks(_mupdf.FzDevice2):
 
     def _push(self, r) -> None:
         x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
-        if self.stack:  # _meet, written out (as in _add)
+        if self.stack:  # _meet, written out (as in _keep)
             c0, c1, c2, c3 = self.stack[-1]
             x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
         self.stack.append((x0, y0, x1, y1))
@@ -157,7 +157,7 @@ def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> t
     p0, p1, p2, p3 = pr
     largest = 0.8 * _area(pr)  # type: ignore[arg-type]
     graphics = []
-    for b0, b1, b2, b3 in found:  # each cut to the page: _meet(box, pr) written out, as in _Marks._add
+    for b0, b1, b2, b3 in found:  # each cut to the page: _meet(box, pr) written out, as in _Marks._keep
         x0, y0, x1, y1 = p0 if p0 > b0 else b0, p1 if p1 > b1 else b1, p2 if p2 < b2 else b2, p3 if p3 < b3 else b3
         if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= largest:
             graphics.append((x0, y0, x1, y1))
