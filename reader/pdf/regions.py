@@ -64,10 +64,12 @@ class _Marks(_mupdf.FzDevice2):
         self.graphics: list[Rect] = []
         self.turned: list[Rect] = []
 
-    def _push(self, rect) -> None:
-        r = _mupdf.FzRect(rect)
-        box = (r.x0, r.y0, r.x1, r.y1)
-        self.stack.append(_meet(box, self.stack[-1]) if self.stack else box)
+    def _push(self, r) -> None:
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
+        if self.stack:  # _meet, written out (as in _keep)
+            c0, c1, c2, c3 = self.stack[-1]
+            x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
+        self.stack.append((x0, y0, x1, y1))
 
     def _clip(self, ctx, *args) -> None:
         self._push(args[-1])  # the scissor: the clip's bounds
@@ -82,21 +84,33 @@ class _Marks(_mupdf.FzDevice2):
             self.stack.pop()
 
     def _add(self, out: list[Rect], r) -> None:
-        box = (r.x0, r.y0, r.x1, r.y1)
-        box = _meet(box, self.stack[-1]) if self.stack else box
-        if box[2] >= box[0] and box[3] >= box[1]:
-            out.append(box)
+        self._keep(out, r.x0, r.y0, r.x1, r.y1)
+
+    def _keep(self, out: list[Rect], x0: float, y0: float, x1: float, y1: float) -> None:
+        """Keep a mark cut to the clip, unless nothing of it shows.
+
+        Called for every path, image and turned text a page paints: :func:`_meet` is
+        written out, keeping what ``max`` and ``min`` return on ties, because the calls
+        cost more than the comparisons.
+        """
+        if self.stack:
+            c0, c1, c2, c3 = self.stack[-1]
+            x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
+        if x1 >= x0 and y1 >= y0:
+            out.append((x0, y0, x1, y1))
             if len(out) > self.limit:
                 self.cookie.m_internal.abort = 1  # a point cloud: the text pass's vectors will do
 
     def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
         r = _mupdf.ll_fz_bound_path(path, None, ctm)
-        if alpha > 0 and not ((r.x1 - r.x0) * (r.y1 - r.y0) > 1500 and _white(colorspace, color)):
-            self._add(self.graphics, r)  # a white box only paints over the page's own white
+        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1  # read once: each read of a MuPDF struct's field is a call
+        if alpha > 0 and not ((x1 - x0) * (y1 - y0) > 1500 and _white(colorspace, color)):
+            self._keep(self.graphics, x0, y0, x1, y1)  # a white box only paints over the page's own white
 
     def stroke_path(self, ctx, path, stroke, ctm, colorspace, color, alpha, color_params):
         if alpha > 0:
-            self._add(self.graphics, _mupdf.ll_fz_bound_path(path, stroke, ctm))
+            r = _mupdf.ll_fz_bound_path(path, stroke, ctm)
+            self._keep(self.graphics, r.x0, r.y0, r.x1, r.y1)
 
     def fill_shade(self, ctx, shade, ctm, alpha, color_params):
         if alpha > 0:
@@ -140,10 +154,12 @@ def page_marks(page: pymupdf.Page, vectors: list[Rect], limit: int = 30000) -> t
     except Exception:
         found, turned = list(vectors) + [tuple(i["bbox"]) for i in page.get_image_info()], []
     pr = tuple(page.rect)
+    p0, p1, p2, p3 = pr
+    largest = 0.8 * _area(pr)  # type: ignore[arg-type]
     graphics = []
-    for box in found:
-        x0, y0, x1, y1 = _meet(box, pr)  # type: ignore[arg-type]
-        if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= 0.8 * _area(pr):
+    for b0, b1, b2, b3 in found:  # each cut to the page: _meet(box, pr) written out, as in _Marks._keep
+        x0, y0, x1, y1 = p0 if p0 > b0 else b0, p1 if p1 > b1 else b1, p2 if p2 < b2 else b2, p3 if p3 < b3 else b3
+        if x1 >= x0 and y1 >= y0 and max(x1 - x0, y1 - y0) >= 1.5 and (x1 - x0) * (y1 - y0) <= largest:
             graphics.append((x0, y0, x1, y1))
     return graphics, [t for t in turned if t[3] - t[1] < 0.25 * page.rect.height]
 
@@ -187,12 +203,25 @@ def _wordy(line: Line) -> bool:
     if text.isascii():
         letters = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
     else:
-        letters = sum(ch.isalpha() for ch in text)
+        letters = sum(map(str.isalpha, text))
     return letters >= 0.6 * len(text.replace(" ", ""))
 
 
 def _bold(line: Line) -> bool:
     return sum(len(sp.text) for sp in line.spans if sp.bold) > 0.6 * len(line.text)
+
+
+def _repeated(mark: Rect, furniture: list[Rect]) -> bool:
+    """Whether the mark is one of the page's furniture: every side within 2 pt of a rule's.
+
+    Asked of every mark on a page with a caption: written out, as the nested
+    generators of ``all`` inside ``any`` cost more than the comparisons.
+    """
+    x0, y0, x1, y1 = mark
+    for f in furniture:
+        if abs(x0 - f[0]) <= 2 and abs(y0 - f[1]) <= 2 and abs(x1 - f[2]) <= 2 and abs(y1 - f[3]) <= 2:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -220,7 +249,7 @@ class PageRegions:
         furniture: list[Rect] = (),  # type: ignore[assignment]
     ) -> None:
         self.page, self.body, self.layout = tuple(page_rect), body, layout
-        self.graphics = [g for g in graphics if not any(all(abs(a - b) <= 2 for a, b in zip(g, f)) for f in furniture)]
+        self.graphics = [g for g in graphics if not _repeated(g, furniture)]
         captions = {id(ln) for h in hits for ln in h.lines}
         free = [ln for ln in lines if id(ln) not in captions and id(ln) not in ignore]
         running = self._running_text(free)
@@ -272,7 +301,8 @@ class PageRegions:
         for row in self._rows(open_lines):
             justified = any(abs(row[-1].x1 - e) <= 3 for e in edges)
             if row[-1].x1 - row[0].x0 >= 0.7 * column and (justified if edges else all(_wordy(ln) for ln in row)):
-                if any(_wordy(ln) and not _gappy(ln, 1.5) and ln.width > 0.4 * column and len(ln.text.split()) >= 4 for ln in row):
+                if any(ln.width > 0.4 * column and _wordy(ln) and not _gappy(ln, 1.5) and len(ln.text.split()) >= 4
+                       for ln in row):  # the cheap tests first
                     running.update(id(ln) for ln in row)
             elif justified and _EQNO.search(row[-1].text):
                 eq = row[-1]  # a numbered display equation: everything on its row in the column
@@ -281,7 +311,7 @@ class PageRegions:
         starts = {round(ln.x0) for ln in open_lines if id(ln) in running}
         running.update(  # numbered section headings, even with a float set right under them
             id(ln) for ln in open_lines
-            if _bold(ln) and _HEADING.match(ln.text) and len(ln.text.split()) <= 12
+            if _HEADING.match(ln.text) and _bold(ln) and len(ln.text.split()) <= 12
             and any(abs(ln.x0 - x) <= 3 for x in starts)
         )
         seeds = sorted((ln for ln in open_lines if id(ln) in running), key=lambda ln: (round(ln.x0 / 20), ln.base))
@@ -317,8 +347,9 @@ class PageRegions:
             x1 = lay.centre
         elif lay.two_columns and cap[0] > lay.centre - slack:
             x0 = lay.centre
+        c1, c3 = cap[1], cap[3]
         for s in self.stops:
-            if s != cap and _overlap(s[1], s[3], cap[1], cap[3]) > 0:
+            if s != cap and (c3 if c3 < s[3] else s[3]) - (c1 if c1 > s[1] else s[1]) > 0:  # _overlap, written out
                 if s[0] >= cap[2] - 1:
                     x1 = min(x1, s[0] - 1)
                 elif s[2] <= cap[0] + 1:
@@ -334,8 +365,12 @@ class PageRegions:
         out = []
         for side in ("above", "below"):
             edge = self.page[1] + margin if side == "above" else self.page[3] - margin
-            for s in self.stops:
-                if s == cap or _overlap(s[0], s[2], bx0, bx1) < min(20.0, 0.3 * (s[2] - s[0])):
+            for s in self.stops:  # the _overlap and min calls written out: every stop, twice per caption
+                if s == cap:
+                    continue
+                s0, s2 = s[0], s[2]
+                across, least = (bx1 if bx1 < s2 else s2) - (bx0 if bx0 > s0 else s0), 0.3 * (s2 - s0)
+                if (across if across > 0.0 else 0.0) < (least if least < 20.0 else 20.0):
                     continue
                 if side == "above" and s[3] <= cy0 + 1:
                     edge = max(edge, s[3])
@@ -349,7 +384,7 @@ class PageRegions:
         for side, sx0, sx1 in (("right", cx1, self.page[2]), ("left", self.page[0], cx0)):
             top, bottom = self.page[1] + margin, self.page[3] - margin
             for s in self.stops:
-                if s != cap and _overlap(s[0], s[2], sx0, sx1) > 0:
+                if s != cap and (sx1 if sx1 < s[2] else s[2]) - (sx0 if sx0 > s[0] else s[0]) > 0:  # _overlap
                     if s[3] <= cy0 + 1:
                         top = max(top, s[3])
                     elif s[1] >= cy0:
@@ -369,11 +404,20 @@ class PageRegions:
         fx0, fy0, fx1, fy1 = free
         if fx1 - fx0 < 4 or fy1 - fy0 < 4:
             return None
-        inside = [
-            (r, g) for r, g in self.content
-            if (_overlap(r[0], r[2], fx0, fx1) >= 0.6 * (r[2] - r[0]) if r[2] > r[0] else fx0 <= r[0] <= fx1)
-            and fy0 <= (r[1] + r[3]) / 2 <= fy1 and _overlap(r[1], r[3], fy0, fy1) >= 0.6 * (r[3] - r[1])
-        ]
+        inside = []
+        for entry in self.content:  # most of them lie elsewhere: the _overlap calls are written out
+            r0, r1, r2, r3 = entry[0]
+            if not fy0 <= (r1 + r3) / 2 <= fy1:
+                continue
+            if r2 > r0:
+                across = (fx1 if fx1 < r2 else r2) - (fx0 if fx0 > r0 else r0)
+                if not (across if across > 0.0 else 0.0) >= 0.6 * (r2 - r0):
+                    continue
+            elif not fx0 <= r0 <= fx1:
+                continue
+            down = (fy1 if fy1 < r3 else r3) - (fy0 if fy0 > r1 else r1)
+            if (down if down > 0.0 else 0.0) >= 0.6 * (r3 - r1):
+                inside.append(entry)
         near = {"above": lambda r: cap[1] - r[3], "below": lambda r: r[1] - cap[3],
                 "right": lambda r: r[0] - cap[2], "left": lambda r: cap[0] - r[2]}[side]
         far = {"above": lambda r: cap[1] - r[1], "below": lambda r: r[3] - cap[3],
@@ -388,9 +432,11 @@ class PageRegions:
                 gap = max(0.0, near(rect))
             elif near(rect) - far(tuple(region)) > limit:  # type: ignore[arg-type]
                 break
-            if vertical and _overlap(rect[0] - reach, rect[2] + reach, span[0], span[1]) <= 0:
-                deferred.append((rect, is_graphic))
-                continue
+            if vertical:
+                lo, hi = rect[0] - reach, rect[2] + reach  # _overlap(lo, hi, *span) <= 0, written out
+                if not (span[1] if span[1] < hi else hi) - (span[0] if span[0] > lo else lo) > 0:
+                    deferred.append((rect, is_graphic))
+                    continue
             todo = [(rect, is_graphic)]
             while todo:
                 r, g = todo.pop()

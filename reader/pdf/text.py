@@ -309,7 +309,11 @@ def _merge_rows(lines: list[Line]) -> list[Line]:
     active: list[Line] = []
     for line in lines:
         active = [a for a in active if a.y1 > line.y0]
-        target = next((c for c in active if _touch(c, line) is not None), None)
+        target = None
+        for candidate in active:
+            if _touch(candidate, line) is not None:
+                target = candidate
+                break
         if target is None:
             out.append(line)
             active.append(line)
@@ -340,15 +344,21 @@ _COMPOUND_HEADS = {
     "two", "three", "real", "open", "end", "state", "top", "multi-", "co", "re-", "semi", "sub-",
 }
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
+_LOWER_RUN = re.compile(r"[a-z]*")
+_WORD_RUN = re.compile(r"[A-Za-z\-]+")
 
 
 def vocabulary(pages: list[list[Line]]) -> set[str]:
     """Lower-cased words printed whole somewhere in the document, hyphenated or not."""
     words: set[str] = set()
     for lines in pages:
-        for line in lines:
-            text = line.text.removesuffix("-")
-            if text.isascii():  # lower() then maps A-Z alone, so the words found are the same
+        texts = [line.text.removesuffix("-") for line in lines]
+        page = "\n".join(texts)  # no word runs over a line break, so a page is read in one go
+        if page.isascii():  # lower() then maps A-Z alone, so the words found are the same
+            words.update(_WORD_RE.findall(page.lower()))
+            continue
+        for text in texts:
+            if text.isascii():
                 words.update(_WORD_RE.findall(text.lower()))
             else:
                 words.update(map(str.lower, _WORD_RE.findall(text)))
@@ -366,13 +376,13 @@ def _keep_hyphen(head: str, tail: str, vocab: set[str] | None) -> bool:
         return True
     if sum(c.isupper() or c.isdigit() for c in head) >= 2 and not head[1:].islower():
         return True
-    tail_low = re.match(r"[a-z]*", tail).group(0)
+    tail_low = _LOWER_RUN.match(tail).group(0)
     if tail_low in _COMPOUND_TAILS or head.lower() in _COMPOUND_HEADS:
         return True
     if len(head) > 5 and head.endswith("ly") and tail_low.endswith(("ed", "ing")):
         return True
     if vocab:
-        tail_word = re.match(r"[A-Za-z\-]+", tail)
+        tail_word = _WORD_RUN.match(tail)
         tw = tail_word.group(0) if tail_word else tail
         joined, hyphened = (head + tw).lower(), f"{head}-{tw}".lower()
         if joined in vocab:
@@ -380,6 +390,19 @@ def _keep_hyphen(head: str, tail: str, vocab: set[str] | None) -> bool:
         if hyphened in vocab:
             return True
     return False
+
+
+_OPENERS = "([{\"'\u201c/"
+
+
+def _last_word(text: str) -> str:
+    """What follows the last blank or opening bracket, quote or slash in ``text``, which ends in a letter.
+
+    The same as splitting ``text`` at those characters and keeping the last piece, but read
+    from the end instead of splitting a whole paragraph at each hyphenated line break.
+    """
+    word = text.rsplit(None, 1)[-1]  # str.split and the regex \s know the same blanks (str.isspace)
+    return word[max(map(word.rfind, _OPENERS)) + 1:]
 
 
 def join_lines(texts: list[str], vocab: set[str] | None = None) -> str:
@@ -393,7 +416,7 @@ def join_lines(texts: list[str], vocab: set[str] | None = None) -> str:
             out = text
             continue
         if len(out) >= 2 and out[-1] in "-\u2010" and out[-2].isalpha() and text[0].islower():
-            head = re.split(r"[\s(\[{\"'\u201c/]", out[:-1])[-1]
+            head = _last_word(out[:-1])
             out = out + text if _keep_hyphen(head, text, vocab) else out[:-1] + text
         else:
             out = out + " " + text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
@@ -52,6 +53,20 @@ def test_json_shape_matches_the_cli_contract(tmp_path):
     region = ex.captions[0].region
     assert region is not None and abs(region[0] - 72) < 3 and abs(region[3] - 250) < 3
     assert isinstance(ex.captions[0], Caption)
+
+
+def test_extraction_leaves_the_cycle_collector_as_it_found_it(tmp_path):
+    """Extraction pauses Python's cycle collector for speed; the rest of the process must get it back."""
+    pdf = figure_pdf(tmp_path / "f.pdf")
+    assert gc.isenabled()
+    assert extract_pdf(pdf).captions
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_pdf(pdf)
+        assert not gc.isenabled()  # a caller that paused it itself keeps it paused
+    finally:
+        gc.enable()
 
 
 def test_no_text_layer_is_reported(tmp_path):

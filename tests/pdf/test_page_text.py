@@ -42,3 +42,17 @@ def test_what_one_pdf_may_put_in_the_index_is_bounded():
     assert len(cut[0]) == MAX_PAGE_CHARS and cut[1] == "short page"
     many = bounded([huge_page] * (2 * MAX_DOCUMENT_CHARS // MAX_PAGE_CHARS))
     assert sum(map(len, many)) == MAX_DOCUMENT_CHARS
+
+
+def test_a_line_break_hyphen_is_judged_by_the_word_before_it_alone():
+    """The word before the hyphen starts after the last blank, bracket, quote or slash, however long the paragraph."""
+    from reader.pdf.text import join_lines
+
+    before = "A long paragraph that goes on " * 40
+    assert join_lines([before + "as the (repre-", "sentation) shows"]) == before.strip() + " as the (representation) shows"
+    assert join_lines([before + "using the \u201cpublisher-", "provided\u201d data"], {"publisher-provided"}) == (
+        before.strip() + " using the \u201cpublisher-provided\u201d data"
+    )
+    assert join_lines(["data (publisher-", "provided)"], {"publisher-provided"}) == "data (publisher-provided)"
+    assert join_lines(["input/GROBID-", "parsed text"]) == "input/GROBID-parsed text"  # an acronym keeps it
+    assert join_lines(["the state-of-the-", "art models"]) == "the state-of-the-art models"
