@@ -62,17 +62,9 @@ def default_extractor(path: Path):
 
 
 def default_thumbnailer(pdf: Path, jobs: list[tuple[int, tuple, str]]) -> list[bool]:
-    from reader.errors import PdfError
-    from reader.pdf.thumbnails import render_region_thumbnail
+    from reader.pdf.thumbnails import render_region_thumbnails
 
-    done = []
-    for page, rect, out in jobs:
-        try:
-            render_region_thumbnail(pdf, page, rect, out)
-            done.append(True)
-        except PdfError:
-            done.append(False)
-    return done
+    return render_region_thumbnails(pdf, jobs)
 
 
 def default_annotation_reader(path: Path) -> list[dict]:

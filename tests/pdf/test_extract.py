@@ -119,6 +119,22 @@ def test_region_thumbnail_is_a_small_png_written_atomically(tmp_path):
         render_region_thumbnail(pdf, 5, cap.region, out)
 
 
+def test_a_papers_thumbnails_come_from_one_open_and_a_bad_one_spoils_no_other(tmp_path):
+    from reader.pdf.thumbnails import render_region_thumbnails
+
+    pdf = figure_pdf(tmp_path / "f.pdf")
+    cap = extract_pdf(pdf).captions[0]
+    outs = [tmp_path / "thumbs" / f"{name}.png" for name in ("a", "past-the-end", "b")]
+    outs[0].parent.mkdir()
+    jobs = [(cap.page, cap.region, outs[0]), (5, cap.region, outs[1]), (cap.page, (0, 0, 100, 80), outs[2])]
+    assert render_region_thumbnails(pdf, jobs, max_side_px=160) == [True, False, True]
+    assert outs[0].read_bytes() != outs[2].read_bytes()  # each its own region
+    assert sorted(p.name for p in outs[0].parent.iterdir()) == ["a.png", "b.png"]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 not really")
+    assert render_region_thumbnails(broken, jobs) == [False, False, False]
+
+
 # --- real papers -------------------------------------------------------------
 
 
