@@ -65,11 +65,8 @@ class _Marks(_mupdf.FzDevice2):
         self.turned: list[Rect] = []
 
     def _push(self, r) -> None:
-        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
-        if self.stack:  # _meet, written out (as in _keep)
-            c0, c1, c2, c3 = self.stack[-1]
-            x0, y0, x1, y1 = c0 if c0 > x0 else x0, c1 if c1 > y0 else y0, c2 if c2 < x1 else x1, c3 if c3 < y1 else y1
-        self.stack.append((x0, y0, x1, y1))
+        box = (r.x0, r.y0, r.x1, r.y1)
+        self.stack.append(_meet(box, self.stack[-1]) if self.stack else box)
 
     def _clip(self, ctx, *args) -> None:
         self._push(args[-1])  # the scissor: the clip's bounds

@@ -32,3 +32,19 @@ def open_tab(qtbot, render_client):
 
     return opener
 
+
+
+@pytest.fixture
+def imported_paper(library_home):
+    """Import a PDF through the real import path into an open library: ``(library, paper_id, stored pdf)``."""
+    from reader.importers.pdf_files import import_pdfs
+    from reader.library import Library
+
+    library = Library.open(library_home)
+
+    def importer(path):
+        (outcome,) = import_pdfs(library, [path])
+        return library, outcome.paper_id, library_home / library.paper(outcome.paper_id).pdf_path
+
+    yield importer
+    library.close()

@@ -45,11 +45,8 @@ def cited_paper(path: Path) -> Path:
 
 
 @pytest.fixture
-def paper(tmp_path, library_home):
-    library = Library.open(library_home)
-    (outcome,) = import_pdfs(library, [cited_paper(tmp_path / "cited-paper.pdf")])
-    yield library, outcome.paper_id, library_home / library.paper(outcome.paper_id).pdf_path
-    library.close()
+def paper(tmp_path, imported_paper):
+    return imported_paper(cited_paper(tmp_path / "cited-paper.pdf"))
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent
 
-from reader.importers.pdf_files import import_pdfs
-from reader.library import Library
 
 BODY = [
     "Our method improves on earlier work in every setting we tried, as shown in",
@@ -52,11 +50,8 @@ def figure_paper(path: Path) -> Path:
 
 
 @pytest.fixture
-def paper(tmp_path, library_home):
-    library = Library.open(library_home)
-    (outcome,) = import_pdfs(library, [figure_paper(tmp_path / "figure-paper.pdf")])
-    yield library, outcome.paper_id, library_home / library.paper(outcome.paper_id).pdf_path
-    library.close()
+def paper(tmp_path, imported_paper):
+    return imported_paper(figure_paper(tmp_path / "figure-paper.pdf"))
 
 
 @pytest.fixture
